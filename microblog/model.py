@@ -1,0 +1,71 @@
+"""The content record and its parts: plain frozen data, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a post came from: a path relative to the site folder (POSIX form) and a line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A hashtag as one post wrote it.
+
+    `name` is the display form (without `#`), `key` groups spellings that differ only in case or
+    Unicode normalisation, `slug` is the URL segment of the tag's pages.
+    """
+
+    name: str
+    key: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One content record.
+
+    `text` is the whole post as repaired (hashtags included); `html` is rendered and sanitized
+    body HTML whose internal links are root-relative; `date` is timezone-aware or None;
+    `order` is the post's position in its source (file path, index), used to keep file order.
+    """
+
+    id: str
+    slug: str
+    date: datetime | None
+    text: str
+    html: str
+    tags: tuple[Tag, ...]
+    links: tuple[str, ...]
+    lang: str | None
+    draft: bool
+    source: Source
+    title: str | None = None
+    date_origin: str = ""
+    order: tuple[str, int] = field(default=("", 0))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "date": self.date.isoformat() if self.date else None,
+            "date_origin": self.date_origin or None,
+            "title": self.title,
+            "text": self.text,
+            "html": self.html,
+            "tags": [tag.name for tag in self.tags],
+            "tag_slugs": [tag.slug for tag in self.tags],
+            "links": list(self.links),
+            "lang": self.lang,
+            "draft": self.draft,
+            "source": str(self.source),
+        }

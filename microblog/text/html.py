@@ -1,0 +1,83 @@
+"""Post bodies as HTML: plain-text posts turned into HTML, and every body sanitized.
+
+`sanitize_html` is the one gate all post HTML passes: an explicit allow-list for nh3 (a
+Rust HTML5 sanitizer), so nothing that can run script (script, style, iframe, on* attributes,
+javascript:/vbscript:/data: URLs) reaches a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final
+
+import nh3
+
+from microblog.text.linkify import link_text
+
+_TAGS: Final = frozenset(
+    {
+        "p", "br", "a", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+        "h2", "h3", "h4", "h5", "h6", "img", "figure", "figcaption", "hr", "del", "sup", "sub",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "span", "abbr",
+    }
+)  # fmt: skip
+_ATTRIBUTES: Final = {
+    "*": {"lang"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+_CLASSES: Final = {"a": {"hashtag"}}
+_URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
+# No rel on links: the site's own tag links must stay followable, links open in the same tab
+# (so no opener to protect), and `<a rel>` without an href (a stripped javascript: link) is
+# invalid HTML.
+_LINK_REL: Final = None
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_DROP_WITH_CONTENT: Final = frozenset({"script", "style"})
+
+
+def sanitize_html(html: str) -> str:
+    """`html` with only the allowed tags, attributes, classes and URL schemes left."""
+    return _clean(html, None)
+
+
+def absolutize_urls(html: str, resolve: Callable[[str], str]) -> str:
+    """Sanitized `html` whose relative URLs went through `resolve` (for feeds, which are read
+    away from the site)."""
+    return _clean(html, resolve)
+
+
+def _clean(html: str, resolve: Callable[[str], str] | None) -> str:
+    cleaned: str = nh3.clean(
+        _SURROGATE.sub("\ufffd", html),  # nh3 takes UTF-8 only: a lone surrogate becomes U+FFFD
+        tags=set(_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        allowed_classes={tag: set(names) for tag, names in _CLASSES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel=_LINK_REL,
+        strip_comments=True,
+        url_relative=resolve,
+    )
+    return cleaned
+
+
+def plain_text_to_html(text: str, tag_href: Callable[[str], str]) -> str:
+    """HTML for a plain-text post: all text escaped (HTML in a .txt post is shown, not run),
+    bare URLs and hashtags linked, blank lines between paragraphs, line breaks as <br>."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in link_text(text.replace("\r\n", "\n"), tag_href).split("\n"):
+        if line.strip():
+            current.append(line)
+        elif current:
+            paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
+            current = []
+    if current:
+        paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
+    return sanitize_html("\n".join(paragraphs))

@@ -1,0 +1,80 @@
+"""Linking hashtags and bare URLs inside rendered HTML (Markdown posts).
+
+Python-Markdown renders the post first; this pass then walks the HTML's text nodes, outside
+links, code and preformatted blocks, so that hashtags and URLs become links the same way they
+do in plain-text posts. A streaming parser keeps it linear in the size of the HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from html.parser import HTMLParser
+
+from microblog.text.hashtags import find_hashtags
+from microblog.text.links import find_urls
+
+_SKIP = {"a", "code", "pre", "script", "style", "textarea"}
+_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
+
+
+def link_text(text: str, tag_href: Callable[[str], str]) -> str:
+    """Escape plain `text` and turn its URLs and hashtags into links."""
+    spans: list[tuple[int, int, str]] = []
+    hrefs: dict[str, str] = {}  # a tag is often linked many times: ask tag_href once
+    for url in find_urls(text):
+        label = escape(text[url.start : url.end], quote=False)
+        spans.append((url.start, url.end, f'<a href="{escape(url.url)}">{label}</a>'))
+    for tag in find_hashtags(text):
+        href = hrefs.get(tag.name) or hrefs.setdefault(tag.name, escape(tag_href(tag.name)))
+        label = escape(text[tag.start : tag.end], quote=False)
+        spans.append((tag.start, tag.end, f'<a class="hashtag" href="{href}">{label}</a>'))
+    spans.sort()
+    out: list[str] = []
+    position = 0
+    for start, end, html in spans:
+        if start < position:  # a hashtag inside a URL: the URL wins
+            continue
+        out.append(escape(text[position:start], quote=False))
+        out.append(html)
+        position = end
+    out.append(escape(text[position:], quote=False))
+    return "".join(out)
+
+
+class _Linker(HTMLParser):
+    def __init__(self, tag_href: Callable[[str], str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tag_href = tag_href
+        self.out: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+        if tag in _SKIP and tag not in _VOID:
+            self.skip_depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+        if tag in _SKIP and self.skip_depth:
+            self.skip_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            self.out.append(escape(data, quote=False))
+        else:
+            self.out.append(link_text(data, self.tag_href))
+
+    def handle_comment(self, data: str) -> None:
+        pass  # comments never reach a page
+
+
+def linkify_html(html: str, tag_href: Callable[[str], str]) -> str:
+    """Return `html` with hashtags and bare URLs in its text turned into links."""
+    linker = _Linker(tag_href)
+    linker.feed(html)
+    linker.close()
+    return "".join(linker.out)

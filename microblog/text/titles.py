@@ -1,0 +1,92 @@
+"""Short titles and descriptions made from a post's words (feeds, <title>, og: tags)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from microblog.text.hashtags import find_hashtags
+from microblog.text.links import find_urls
+
+_BLOCKS = {"p", "br", "li", "div", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "tr"}
+
+
+def _trailing_tag_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of hashtags that only close a line (`... #AI#Backend`), not those in a sentence."""
+    spans: list[tuple[int, int]] = []
+    tags = find_hashtags(text)
+    boundary = len(text)  # where the closing run of the current line must reach
+    for tag in reversed(tags):
+        gap = text[tag.end : boundary]
+        if "\n" in gap:
+            boundary = tag.end + gap.index("\n")
+            gap = text[tag.end : boundary]
+        if gap.strip():
+            boundary = -1  # words after this tag: it is part of a sentence
+            newline = text.rfind("\n", 0, tag.start)
+            if newline >= 0:
+                boundary = newline
+            continue
+        spans.append((tag.start, tag.end))
+        boundary = tag.start
+    return spans
+
+
+def plain_words(text: str) -> str:
+    """The post's prose: URLs and closing hashtag runs removed, white space folded."""
+    cuts = sorted([(s.start, s.end) for s in find_urls(text)] + _trailing_tag_spans(text))
+    parts: list[str] = []
+    position = 0
+    for start, end in cuts:
+        if start >= position:
+            parts.append(text[position:start])
+            position = end
+    parts.append(text[position:])
+    return " ".join(" ".join(parts).split())
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Cut at a word boundary and add an ellipsis when `text` is too long."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def title_from_text(text: str, max_chars: int = 70) -> str:
+    """A title from the first sentence or words of the post, never empty."""
+    words = plain_words(text)
+    if not words:
+        names = [span.name for span in find_hashtags(text)]
+        words = " ".join("#" + name for name in names) or "Untitled post"
+    ends = [i for mark in (". ", "? ", "! ") if 0 < (i := words.find(mark)) < max_chars]
+    first_sentence = words[: min(ends) + 1] if ends else words
+    return shorten(first_sentence, max_chars)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of_html(html: str) -> str:
+    """The visible text of sanitized post HTML, lines kept (for descriptions)."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts).strip()
+
+
+def describe(html: str, max_chars: int = 160) -> str:
+    """A one-paragraph description of a post from its rendered HTML."""
+    return shorten(plain_words(text_of_html(html)), max_chars)
