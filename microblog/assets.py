@@ -1,0 +1,65 @@
+"""Static files: the package's defaults, overridden file by file by the site's `static/`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from microblog.config import SiteConfig
+from microblog.problems import Problem, Severity
+
+DEFAULT_STATIC = Path(__file__).parent / "static"
+
+
+def collect_static(config: SiteConfig) -> tuple[dict[str, Path], list[Problem]]:
+    """{output path: source file}; links leading outside the site folder are not followed."""
+    problems: list[Problem] = []
+    files: dict[str, Path] = {}
+    _gather(DEFAULT_STATIC, DEFAULT_STATIC, str(DEFAULT_STATIC.resolve()), files, problems, set())
+    if config.static_dir.is_dir():
+        site_real = os.path.realpath(config.site_dir)
+        _gather(
+            config.static_dir,
+            config.static_dir,
+            site_real,
+            files,
+            problems,
+            set(),
+            shown_root=config.site_dir,
+        )
+    return dict(sorted(files.items())), problems
+
+
+def _gather(
+    folder: Path,
+    root: Path,
+    allowed_real: str,
+    files: dict[str, Path],
+    problems: list[Problem],
+    seen: set[str],
+    shown_root: Path | None = None,
+) -> None:
+    seen.add(os.path.realpath(folder))
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if entry.name.startswith(".") and entry.name not in (".well-known",):
+            continue
+        real = os.path.realpath(path)
+        if not (real == allowed_real or real.startswith(allowed_real.rstrip(os.sep) + os.sep)):
+            shown = path.relative_to(shown_root).as_posix() if shown_root else str(path)
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    "MB080",
+                    Severity.WARNING,
+                    "symbolic link leads outside the site folder",
+                    "not copied",
+                )
+            )
+            continue
+        if entry.is_dir():
+            if real not in seen:  # a folder reached twice (a link loop) is walked once
+                _gather(path, root, allowed_real, files, problems, seen, shown_root)
+        elif entry.is_file():
+            files[path.relative_to(root).as_posix()] = path

@@ -1,0 +1,53 @@
+"""Reading the dates people and exporters write. Pure: no clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, tzinfo
+
+_EXPORT_FORMATS = (
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter's created_at: "Thu Nov 03 08:50:26 +0000 2022"
+    "%a, %d %b %Y %H:%M:%S %z",  # RFC 822
+)
+
+
+def parse_date(value: str, tz: tzinfo) -> datetime | None:
+    """An ISO 8601 date or datetime (or an export timestamp) as an aware datetime.
+
+    A date alone means midnight and a naive time means local time, both in the site's time zone
+    `tz`. Returns None when the text is not a date that exists (`2024-02-30`, `25:00`).
+    """
+    text = value.strip()
+    if not text or len(text) > 64:
+        return None
+    parsed = _parse_iso(text) or _parse_export(text)
+    if parsed is None:
+        return None
+    try:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=tz)
+        parsed.utcoffset()
+        parsed.astimezone(tz)  # raises OverflowError at the edges of the calendar
+    except (OverflowError, ValueError):
+        return None
+    return parsed
+
+
+def _parse_iso(text: str) -> datetime | None:
+    candidate = text[:-1] + "+00:00" if text[-1:] in "zZ" else text
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        pass
+    try:
+        return datetime.combine(date.fromisoformat(text), time())
+    except ValueError:
+        return None
+
+
+def _parse_export(text: str) -> datetime | None:
+    for pattern in _EXPORT_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)  # noqa: DTZ007 (every pattern has %z)
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,112 @@
+"""RSS 2.0 and Atom feeds with feedgen, site-wide and per tag.
+
+Items carry the post's full sanitized HTML with every URL absolute, a guid that is the
+permalink, and the post's own date; undated posts are never in a feed (a newsletter would
+mail them again whenever an invented date moved).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+from feedgen.feed import FeedGenerator
+
+from microblog.config import SiteConfig
+from microblog.model import Post
+from microblog.pages import Urls
+from microblog.render import post_title
+from microblog.text.html import absolutize_urls
+from microblog.text.titles import describe
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFiles:
+    rss_path: str
+    atom_path: str
+    rss: bytes
+    atom: bytes
+
+
+def feed_items(posts: Sequence[Post], count: int) -> list[Post]:
+    """The newest `count` dated posts (posts are already newest first)."""
+    return [post for post in posts if post.date is not None][:count]
+
+
+def make_feeds(
+    config: SiteConfig,
+    posts: Sequence[Post],
+    folder: str,
+    title: str,
+    page_path: str,
+    fallback: datetime,
+) -> FeedFiles:
+    """Both feeds for `posts` under `folder` ("" for the site, "tags/x/" for a tag)."""
+    urls = Urls(config)
+    rss_path, atom_path = folder + "feed.xml", folder + "atom.xml"
+    items = feed_items(posts, config.feed.items)
+    updated = max((post.date for post in items if post.date), default=None)
+    stamp = updated or fallback  # no dated post: SOURCE_DATE_EPOCH or 1970, never "now"
+    rss = _generator(config, urls, items, title, page_path, rss_path, stamp)
+    atom = _generator(config, urls, items, title, page_path, atom_path, stamp)
+    return FeedFiles(rss_path, atom_path, rss.rss_str(pretty=True), atom.atom_str(pretty=True))
+
+
+def _generator(
+    config: SiteConfig,
+    urls: Urls,
+    items: Sequence[Post],
+    title: str,
+    page_path: str,
+    self_path: str,
+    stamp: datetime,
+) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.id(urls.absolute(page_path))
+    generator.title(title)
+    is_rss = self_path.endswith("feed.xml")
+    kind = "application/rss+xml" if is_rss else "application/atom+xml"
+    # RSS readers show <description> as HTML, Atom's subtitle and summary are text: plain
+    # text bound for RSS is HTML-escaped once so that it is shown, never run.
+    as_html = html.escape if is_rss else str
+    generator.link(href=urls.absolute(self_path), rel="self", type=kind)
+    generator.link(href=urls.absolute(page_path), rel="alternate")
+    generator.description(as_html(config.description or title))
+    generator.language(config.language)
+    generator.generator("microblog", uri=None, version=None)
+    if config.author:
+        generator.author({"name": config.author})
+    generator.updated(stamp)
+    generator.lastBuildDate(stamp)
+    for post in reversed(items):  # feedgen lists the last added entry first
+        _add_entry(generator, config, urls, post, as_html)
+    return generator
+
+
+def _add_entry(
+    generator: FeedGenerator,
+    config: SiteConfig,
+    urls: Urls,
+    post: Post,
+    as_html: Callable[[str], str],
+) -> None:
+    permalink = urls.absolute(Urls.post(post))
+    html = absolutize_urls(post.html, lambda url: urljoin(permalink, url))
+    entry = generator.add_entry()
+    entry.id(permalink)
+    entry.guid(permalink, permalink=True)
+    entry.title(post_title(post))
+    entry.link(href=permalink)
+    entry.published(post.date)
+    entry.updated(post.date)
+    entry.description(as_html(describe(post.html, 300) or post_title(post)))
+    if config.feed.full_content:
+        entry.content(html, type="html")
+    for tag in post.tags:
+        entry.category(term=tag.name, scheme=urls.absolute(Urls.tag(tag.slug)))
+    if config.author:
+        entry.dc.dc_creator(config.author)

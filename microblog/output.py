@@ -1,0 +1,105 @@
+"""Sinks for the built site: a folder swapped in whole, or memory (tests, preview).
+
+The directory sink writes into a temporary folder beside the output and swaps it in only
+when every file is written, so a failed build leaves the previous site as it was. It refuses
+paths that would leave the output folder and output folders that would destroy the site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from microblog.config import SiteConfig
+
+# A folder we may replace: empty, or one that a build made (it always holds these).
+BUILD_MARKERS = (".nojekyll", "404.html")
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (exit 2) or written (exit 1)."""
+
+
+class Sink(Protocol):
+    def write(self, path: str, data: bytes) -> None: ...
+
+
+def check_relative(path: str) -> PurePosixPath:
+    """A relative POSIX path with no '..', no absolute part and no empty segment."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts):
+        raise OutputError(f"refusing to write outside the output folder: {path!r}")
+    if "\\" in path or "\x00" in path:
+        raise OutputError(f"refusing an unsafe output path: {path!r}")
+    return pure
+
+
+class MemorySink:
+    """Keeps every file in a dict: for tests and for the preview server."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def write(self, path: str, data: bytes) -> None:
+        self.files[str(check_relative(path))] = data
+
+
+def check_output_folder(config: SiteConfig, output: Path) -> None:
+    """Refuse an output folder that is, or holds, the site or its sources (or `/`)."""
+    out = Path(os.path.realpath(output))
+    protected = {
+        "the site folder": config.site_dir,
+        "the content folder": config.content_dir,
+        "the templates folder": config.templates_dir,
+        "the static folder": config.static_dir,
+        "your home folder": Path.home(),
+    }
+    if out == Path(out.anchor):
+        raise OutputError(f"refusing output folder {output}: it is the file system root")
+    for name, folder in protected.items():
+        real = Path(os.path.realpath(folder))
+        if out == real or real.is_relative_to(out):
+            raise OutputError(f"refusing output folder {output}: it is or contains {name}")
+    if out.is_relative_to(Path(os.path.realpath(config.content_dir))):
+        raise OutputError(f"refusing output folder {output}: it is inside the content folder")
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputError(f"refusing output folder {output}: it is not a plain folder")
+    made_by_us = any((output / marker).exists() for marker in BUILD_MARKERS)
+    if output.is_dir() and not made_by_us and any(output.iterdir()):
+        raise OutputError(
+            f"refusing to replace {output}: it is not empty and was not made by microblog"
+            " (remove it or choose another --output)"
+        )
+
+
+class DirectorySink:
+    """Write into `.NAME.microblog-tmp-*` beside the output; `commit()` swaps it in."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = Path(os.path.abspath(output))
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.temp = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.microblog-tmp-", dir=self.output.parent)
+        )
+        self.root = self.temp / "new"
+        self.root.mkdir()
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self.root.joinpath(*check_relative(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as handle:  # never through a link, never twice
+            handle.write(data)
+
+    def commit(self) -> None:
+        """Swap the new tree in, then remove the old one and the temporary folder."""
+        old = self.temp / "old"
+        if self.output.exists():
+            self.output.rename(old)
+        self.root.rename(self.output)
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)

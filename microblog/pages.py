@@ -1,0 +1,161 @@
+"""The page plan: every page and file of the site as plain data, checked before rendering.
+
+Nothing here renders or writes. Paths are relative to the output folder (POSIX form); URLs are
+root-relative, built from base_url's path and percent-encoded (ASCII).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from microblog.config import SiteConfig
+from microblog.content import Content
+from microblog.model import Post
+from microblog.problems import Problem, Severity
+from microblog.taxonomy import TagIndex, group_by_month
+from microblog.text.slugs import is_safe_segment
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, which template, with what."""
+
+    path: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        payload = json.dumps(
+            [self.path, self.template, _plain(self.context)], sort_keys=True, default=str
+        )
+        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return repr(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    prev_path: str | None
+    next_path: str | None
+
+
+class Urls:
+    """Output paths and URLs of every kind of page, from one place."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.base_path = config.base_path
+        parts = urlsplit(config.base_url)
+        host = (
+            parts.netloc.encode("idna").decode("ascii")
+            if not parts.netloc.isascii()
+            else (parts.netloc)
+        )
+        self.origin = f"{parts.scheme}://{host}"
+
+    def url(self, path: str) -> str:
+        """Root-relative URL of an output path (`posts/x/index.html` -> `/base/posts/x/`)."""
+        if path.endswith("index.html"):
+            path = path[: -len("index.html")]
+        return self.base_path + quote(path, safe="/")
+
+    def absolute(self, path: str) -> str:
+        """Absolute ASCII URL of an output path (feeds, sitemap, canonical, og:)."""
+        return self.origin + self.url(path)
+
+    @staticmethod
+    def post(post: Post) -> str:
+        return f"posts/{post.slug}/index.html"
+
+    @staticmethod
+    def tag(tag_slug: str, page: int = 1) -> str:
+        return f"tags/{tag_slug}/" + (f"page/{page}/" if page > 1 else "") + "index.html"
+
+    @staticmethod
+    def home(page: int = 1) -> str:
+        return f"page/{page}/index.html" if page > 1 else "index.html"
+
+
+def paginate(posts: Sequence[Post], per_page: int) -> list[tuple[int, int, Sequence[Post]]]:
+    """(number, count, posts) for each page; an empty list still gets one page."""
+    chunks = [posts[i : i + per_page] for i in range(0, len(posts), per_page)] or [posts]
+    return [(n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
+
+
+def plan_pages(config: SiteConfig, content: Content) -> tuple[list[Page], list[Problem]]:
+    """Every HTML page of the site; colliding or unsafe paths are problems, not pages."""
+    pages = list(_plan_all(config, content))
+    return _check_paths(pages)
+
+
+def _plan_all(config: SiteConfig, content: Content) -> Iterator[Page]:
+    posts = content.timeline.posts
+    yield from _listing(posts, config.posts_per_page, Urls.home, "index.html", {})
+    for index, post in enumerate(posts):
+        newer = posts[index - 1] if index > 0 else None
+        older = posts[index + 1] if index + 1 < len(posts) else None
+        yield Page(Urls.post(post), "post.html", {"post": post, "newer": newer, "older": older})
+    yield Page("tags/index.html", "tags.html", {"tags": _tags_by_count(content.tags)})
+    for tag in content.tags:
+
+        def tag_path(page: int, slug: str = tag.slug) -> str:
+            return Urls.tag(slug, page)
+
+        yield from _listing(tag.posts, config.posts_per_page, tag_path, "tag.html", {"tag": tag})
+    yield Page("archive/index.html", "archive.html", {"groups": group_by_month(posts, config.tz)})
+    yield Page("404.html", "404.html", {})
+
+
+def _listing(
+    posts: Sequence[Post], per_page: int, path_of: Any, template: str, extra: Mapping[str, Any]
+) -> Iterator[Page]:
+    for number, count, chunk in paginate(posts, per_page):
+        pagination = Pagination(
+            number,
+            count,
+            path_of(number - 1) if number > 1 else None,
+            path_of(number + 1) if number < count else None,
+        )
+        yield Page(
+            path_of(number), template, {**extra, "posts": tuple(chunk), "pagination": pagination}
+        )
+
+
+def _tags_by_count(tags: Sequence[TagIndex]) -> tuple[TagIndex, ...]:
+    return tuple(sorted(tags, key=lambda tag: (-tag.count, tag.name.casefold(), tag.slug)))
+
+
+def _check_paths(pages: list[Page]) -> tuple[list[Page], list[Problem]]:
+    problems: list[Problem] = []
+    seen: dict[str, Page] = {}
+    kept: list[Page] = []
+    for page in pages:
+        segments = page.path.split("/")
+        if not all(is_safe_segment(segment) for segment in segments):
+            problems.append(_page_problem(page, f"unsafe output path {page.path!r}"))
+            continue
+        key = page.path.casefold()
+        if key in seen:
+            problems.append(_page_problem(page, f"output path {page.path!r} is already taken"))
+            continue
+        seen[key] = page
+        kept.append(page)
+    return kept, problems
+
+
+def _page_problem(page: Page, message: str) -> Problem:
+    post = page.context.get("post")
+    where = (post.source.path, post.source.line) if isinstance(post, Post) else ("(site)", 0)
+    return Problem(where[0], where[1], "MB060", Severity.ERROR, message, "page not written")

@@ -1,0 +1,139 @@
+"""The one place where the stages meet: config -> content -> page plan -> render -> sink."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape as xml_escape
+
+from microblog.assets import collect_static
+from microblog.config import SiteConfig
+from microblog.content import Content, load_content
+from microblog.feeds import make_feeds
+from microblog.output import DirectorySink, Sink, check_output_folder
+from microblog.pages import Page, Urls, plan_pages
+from microblog.problems import Problem, Severity
+from microblog.render import make_environment, render_page
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    content: Content
+    pages: int
+    feeds: int
+    static_files: int
+    problems: tuple[Problem, ...]
+    seconds: float
+    paths: tuple[str, ...] = field(default=())
+
+    @property
+    def feed_posts(self) -> int:
+        return sum(1 for post in self.content.timeline.posts if post.date is not None)
+
+
+def build_site(
+    config: SiteConfig,
+    sink: Sink,
+    *,
+    source_date_epoch: int | None = None,
+    content: Content | None = None,
+) -> BuildResult:
+    """Render the whole site into `sink`. Raises RenderError when a template fails."""
+    started = time.perf_counter()
+    content = content or load_content(config)
+    pages, problems = plan_pages(config, content)
+    written: list[str] = []
+
+    def write(path: str, data: bytes) -> None:
+        sink.write(path, data)
+        written.append(path)
+
+    env = make_environment(config)
+    for page in pages:
+        write(page.path, render_page(env, page, {}))
+    fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
+    feeds = make_feeds(config, content.timeline.posts, "", config.title, "index.html", fallback)
+    write(feeds.rss_path, feeds.rss)
+    write(feeds.atom_path, feeds.atom)
+    feed_count = 2
+    for tag in content.tags:
+        tag_feeds = make_feeds(
+            config,
+            tag.posts,
+            f"tags/{tag.slug}/",
+            f"{config.title}: #{tag.name}",
+            Urls.tag(tag.slug),
+            fallback,
+        )
+        write(tag_feeds.rss_path, tag_feeds.rss)
+        write(tag_feeds.atom_path, tag_feeds.atom)
+        feed_count += 2
+    urls = Urls(config)
+    write("sitemap.xml", make_sitemap(urls, pages))
+    write(
+        "robots.txt",
+        f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
+    )
+    write(".nojekyll", b"")
+    if config.cname:
+        write("CNAME", config.cname.encode("ascii") + b"\n")
+    static, static_problems = collect_static(config)
+    generated = {path.casefold() for path in written}
+    for path, source in static.items():
+        if path.casefold() in generated:
+            static_problems.append(
+                Problem(
+                    f"static/{path}",
+                    0,
+                    "MB081",
+                    Severity.WARNING,
+                    "has the same path as a generated file",
+                    "generated file kept",
+                )
+            )
+            continue
+        write(path, source.read_bytes())
+    return BuildResult(
+        content=content,
+        pages=len(pages),
+        feeds=feed_count,
+        static_files=len(written) - len(pages) - feed_count,
+        problems=content.problems + tuple(problems) + tuple(static_problems),
+        seconds=time.perf_counter() - started,
+        paths=tuple(written),
+    )
+
+
+def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None) -> BuildResult:
+    """Build into config.output_dir, swapped in whole; on any failure the old site stays.
+
+    Raises OutputError for an output folder that must not be replaced, RenderError for a
+    template failure; any other exception is a bug, and also leaves the old output.
+    """
+    check_output_folder(config, config.output_dir)
+    sink = DirectorySink(config.output_dir)
+    try:
+        result = build_site(config, sink, source_date_epoch=source_date_epoch)
+        sink.commit()
+    finally:
+        sink.discard()
+    return result
+
+
+def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
+    """Every HTML page but the 404 page, with its post's date where it has one."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        if page.path == "404.html":
+            continue
+        post = page.context.get("post")
+        lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")
+        if post is not None and post.date is not None:
+            lines.append(f"    <lastmod>{post.date.isoformat()}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,129 @@
+"""Jinja2: the site's templates over the package defaults, Page -> bytes."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from microblog.config import SiteConfig
+from microblog.model import Post
+from microblog.pages import Page, Urls
+from microblog.problems import Problem, Severity
+from microblog.text.titles import describe, title_from_text
+
+DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+
+
+class SiteTemplateLoader(jinja2.FileSystemLoader):
+    """The site's templates/ folder; a template whose real path leaves the site is not read."""
+
+    def __init__(self, folder: Path, site_dir: Path) -> None:
+        super().__init__(folder, followlinks=False)
+        self.site_real = os.path.realpath(site_dir)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not real.startswith(self.site_real.rstrip(os.sep) + os.sep):
+            raise jinja2.TemplateNotFound(template)  # fall back to the package default
+        return source, filename, uptodate
+
+
+class RenderError(Exception):
+    """A template failed: the problem names the template file and line."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Site templates win file by file; `default/NAME` always reaches the package's own."""
+    defaults = jinja2.FileSystemLoader(DEFAULT_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = []
+    if config.templates_dir.is_dir():
+        loaders.append(SiteTemplateLoader(config.templates_dir, config.site_dir))
+    loaders += [defaults, jinja2.PrefixLoader({"default": defaults})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    urls = Urls(config)
+    tz = config.tz
+    env.globals.update(
+        site=config,
+        url=urls.url,
+        absolute_url=urls.absolute,
+        post_path=Urls.post,
+        tag_path=Urls.tag,
+        home_path=Urls.home,
+    )
+    env.filters.update(
+        local=lambda value: value.astimezone(tz) if isinstance(value, datetime) else value,
+        post_title=post_title,
+        summary=lambda post, n=160: describe(post.html, n),
+    )
+    return env
+
+
+def post_title(post: Post) -> str:
+    return post.title or title_from_text(post.text)
+
+
+def render_page(env: jinja2.Environment, page: Page, common: Mapping[str, Any]) -> bytes:
+    """Render one page; any template failure becomes a RenderError naming file and line."""
+    try:
+        template = env.get_template(page.template)
+        html = template.render({**common, **page.context, "page_path": page.path})
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or page.template
+        raise RenderError(_template_problem(where, exc.lineno, exc.message or str(exc))) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            _template_problem(page.template, 0, f"template not found: {exc.name}")
+        ) from exc
+    except Exception as exc:  # a template raised: find its frame for file and line
+        filename, line = _template_frame(exc)
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise RenderError(
+            _template_problem(filename or page.template, line, f"{message} (rendering {page.path})")
+        ) from exc
+    return html.encode("utf-8")
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int]:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2", ".jinja")):
+            return frame.filename, frame.lineno or 0
+    return None, 0
+
+
+def _template_problem(filename: str, line: int | None, message: str) -> Problem:
+    return Problem(
+        _shown(filename),
+        line or 0,
+        "MB070",
+        Severity.ERROR,
+        f"template error: {message}",
+        "build stopped; previous output kept",
+    )
+
+
+def _shown(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

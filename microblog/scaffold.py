@@ -1,0 +1,220 @@
+"""New posts and new sites (`microblog new`, `microblog init`): files written, never overwritten.
+
+Front matter is written with `yaml.safe_dump`, so any text or tag is quoted safely and reads
+back through the project's own reader. The clock is a parameter: the command line passes now.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shlex
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from microblog.config import SiteConfig
+from microblog.text.hashtags import find_hashtags, tag_key
+from microblog.text.slugs import slug_from_text
+
+MAX_SLUG_CHARS = 50
+MAX_NAME_TRIES = 1000
+WELCOME_POST = "content/welcome.md"
+
+
+class ScaffoldError(Exception):
+    """A post or site that cannot be written as asked (exit 2, one line)."""
+
+
+def hashtags_of(text: str) -> list[str]:
+    """The hashtags of `text` as first written ("#Backend" -> "Backend"), one per tag."""
+    names: dict[str, str] = {}
+    for span in find_hashtags(text):
+        names.setdefault(tag_key(span.name), span.name)
+    return list(names.values())
+
+
+def front_matter(values: Mapping[str, Any]) -> str:
+    """A `---` fenced YAML block; every value is quoted as YAML needs."""
+    dumped = yaml.safe_dump(
+        dict(values), allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
+    return f"---\n{dumped}---\n"
+
+
+def post_document(text: str, date: datetime) -> str:
+    """A Markdown post: front matter with `date` (ISO 8601 with offset) and `tags`, then text."""
+    body = clean_post_text(text)
+    values = {"date": date.replace(microsecond=0).isoformat(), "tags": hashtags_of(body)}
+    return front_matter(values) + body + "\n"
+
+
+def clean_post_text(text: str) -> str:
+    body = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    if "\x00" in body:
+        raise ScaffoldError("the post text contains a NUL character")
+    if not body:
+        raise ScaffoldError("the post text is empty")
+    return body
+
+
+def new_post(config: SiteConfig, text: str, *, now: datetime) -> Path:
+    """Write a new post into the content folder and return its path.
+
+    The file is named after the date and the first words (`2024-05-01-first-words.md`); if that
+    name is taken, `-2`, `-3` ... is added: an existing file is never overwritten.
+    """
+    date = now.astimezone(config.tz)
+    document = post_document(text, date)
+    slug = slug_from_text(clean_post_text(text), MAX_SLUG_CHARS) or "post"
+    return write_new_file(config.content_dir, f"{date:%Y-%m-%d}-{slug}", ".md", document)
+
+
+def write_new_file(folder: Path, stem: str, suffix: str, text: str) -> Path:
+    """Create `folder/stem.suffix` (or `stem-2.suffix` ...) with open mode "x"."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in itertools.count(1):
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except FileExistsError:
+            if number >= MAX_NAME_TRIES:
+                break
+            continue
+        return path
+    raise ScaffoldError(f"cannot find a free file name for {stem}{suffix} in {folder}")
+
+
+def open_in_editor(path: Path, environ: Mapping[str, str]) -> int:
+    """Run `$EDITOR path` (or `$VISUAL`) and return its exit status."""
+    command = environ.get("EDITOR", "").strip() or environ.get("VISUAL", "").strip()
+    if not command:
+        raise ScaffoldError("no editor: set the EDITOR environment variable (like EDITOR=nano)")
+    words = shlex.split(command, posix=os.name != "nt")
+    try:
+        return subprocess.run([*words, str(path)], check=False).returncode
+    except OSError as exc:
+        message = f"cannot start the editor {words[0]!r}: {exc.strerror or exc}"
+        raise ScaffoldError(message) from None
+
+
+# -- init -----------------------------------------------------------------------------------
+
+
+@dataclass
+class InitResult:
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # existed already: left as they were
+
+
+def init_site(folder: Path, *, now: datetime, force: bool = False) -> InitResult:
+    """Write a new site into `folder`: site.yaml, a first post, a .gitignore.
+
+    An existing non-empty folder is refused unless `force`; even then nothing is deleted or
+    overwritten: files that exist already are kept as they are.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"{folder} exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise ScaffoldError(
+            f"{folder} is not empty (--force adds the site's files; nothing is overwritten)"
+        )
+    files = {
+        "site.yaml": SITE_YAML,
+        ".gitignore": "# The built site: made by `microblog build`, published by the workflow.\n"
+        "/_site/\n",
+        WELCOME_POST: post_document(WELCOME_TEXT, now),
+    }
+    result = InitResult()
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except FileExistsError:
+            result.kept.append(path)
+        else:
+            result.written.append(path)
+    return result
+
+
+WELCOME_TEXT = """\
+Welcome to your new microblog! #hello
+
+This is the first post: a Markdown file in `content/`, with its date and tags in the front
+matter above the text. Write the next one with `microblog new "What I learned today #til"`,
+watch the site while you write with `microblog serve`, and build it into `_site/` with
+`microblog build`.
+"""
+
+SITE_YAML = """\
+# site.yaml: the settings of this microblog site. Every key is described below; the ones
+# marked "optional" may be left out (their default is shown). `microblog build --help` lists
+# the command-line flags that override some of them for one build.
+
+# The site's name: shown in the header, page titles and the feeds. Required.
+title: My microblog
+
+# Where the site will be published, ending in "/". Required. Links in the feeds, the sitemap
+# and canonical URLs are absolute, so set the real address. Its path is where the site lives:
+#   a GitHub Pages user site:    https://USER.github.io/
+#   a project site (sub-path):   https://USER.github.io/REPO/
+#   a custom domain:             https://blog.example.org/  (see `cname` below)
+# `--base-url URL` overrides it for one build (the GitHub Pages workflow does that).
+base_url: https://example.org/
+
+# Your name: shown in the footer and as the author of feed items. Optional (default: none).
+author: ""
+
+# One sentence about the site: the pages' meta description and the feeds' description.
+# Optional (default: none, the title is used).
+description: ""
+
+# The language of the posts, as a language tag like en, es or pt-BR: the pages' `lang` and the
+# feeds' language. Optional (default: en).
+language: en
+
+# The time zone of dates written without an offset, of dates shown on pages and of the date
+# `microblog new` writes, like UTC, Europe/Madrid or America/Mexico_City. Optional (default: UTC).
+timezone: UTC
+
+# The folder of the posts (.md, .markdown and .txt files), relative to this file. Optional
+# (default: content).
+content_dir: content
+
+# The folder the site is built into, relative to this file; it is replaced whole by each build.
+# `--output DIR` overrides it. Optional (default: _site).
+output_dir: _site
+
+# How many posts the home page and each tag page show before they continue on a next page.
+# Optional (default: 20).
+posts_per_page: 20
+
+# The RSS (feed.xml) and Atom (atom.xml) feeds, for the whole site and for each tag.
+feed:
+  # How many of the newest dated posts each feed carries. Optional (default: 20).
+  items: 20
+  # true: each item carries the post's full HTML; false: only a short summary. Optional
+  # (default: true).
+  full_content: true
+
+# A date for posts that have none (an undated archive), like 2020-01-01 or
+# 2020-01-01T09:00:00+01:00. Undated posts are left out of the feeds. Optional (default: none).
+# date: 2020-01-01
+
+# Date undated posts by the git commit that added their lines (so build from a clone with full
+# history). Optional (default: true).
+dates_from_git: true
+
+# A custom domain, written to a CNAME file in the built site (for GitHub Pages published from
+# a branch; with the Actions workflow, set the domain in the repository's Settings > Pages).
+# Optional (default: none).
+# cname: blog.example.org
+"""

@@ -1,0 +1,128 @@
+"""One post per Markdown file, with optional YAML front matter."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import markdown
+
+from microblog.config import SiteConfig
+from microblog.model import Post, Source
+from microblog.problems import Problem, Severity
+from microblog.sources.frontmatter import field_bool, field_date, field_lang, field_text
+from microblog.sources.record import (
+    Draft,
+    read_head,
+    slug_with_id,
+    tag_href_for,
+    text_digest,
+)
+from microblog.text.html import sanitize_html
+from microblog.text.linkify import linkify_html
+from microblog.text.slugs import clean_slug
+
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+@dataclass(frozen=True, slots=True)
+class TagNames:
+    """Front-matter tags; `from_string` when given as `tags: a, b` instead of a list."""
+
+    names: tuple[str, ...]
+    from_string: bool = False
+
+
+def _field_tags(value: Any, _tz: Any) -> TagNames:
+    if isinstance(value, str):
+        parts = value.replace(",", " ").split()
+        return TagNames(tuple(name for part in parts if (name := _tag_name(part))), True)
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of tags, not {value!r}"[:120])
+    return TagNames(tuple(name for item in value if (name := _tag_name(item))))
+
+
+def _tag_name(item: Any) -> str:
+    if item is None or isinstance(item, list | dict):
+        return ""
+    text = " ".join(str(item).replace("\x00", "").split()).lstrip("#").strip()
+    return text[:300]
+
+
+MD_FIELDS = {
+    "date": field_date,
+    "tags": _field_tags,
+    "slug": field_text,
+    "draft": field_bool,
+    "lang": field_lang,
+    "title": field_text,
+}
+
+
+def render_markdown(source: str) -> str:
+    return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+
+
+def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
+    """The post of one Markdown file, with the problems met on the way."""
+    head = yield from read_head(text, path, MD_FIELDS, config.tz)
+    tags: TagNames = head.values.get("tags", TagNames(()))
+    if tags.from_string:
+        yield Problem(
+            path,
+            head.values["tags@line"],
+            "MB025",
+            Severity.WARNING,
+            "front matter 'tags' is a string, not a list",
+            f"split into {len(tags.names)} tags",
+        )
+    body = head.body
+    first_line = head.split.body_line + len(body) - len(body.lstrip("\n"))
+    body = body.strip("\n")
+    slug = yield from _choose_slug(head.values, path, body)
+    date = head.values.get("date")
+    yield Draft(
+        text=body,
+        html=sanitize_html(linkify_html(render_markdown(body), tag_href_for(config))),
+        source=Source(path, first_line),
+        id=str(PurePosixPath(path).with_suffix("")),
+        slug=slug,
+        date=date,
+        date_origin=f"{path}:{head.values['date@line']}" if date else "",
+        lang=head.values.get("lang"),
+        draft=head.values.get("draft", False),
+        title=head.values.get("title"),
+        extra_tags=tags.names,
+        rank=0,
+    ).to_post()
+
+
+def _choose_slug(values: dict[str, Any], path: str, body: str) -> Generator[Problem, None, str]:
+    # A generator returning the slug, so that problems flow out with the post's.
+    given = values.get("slug")
+    if given is not None:
+        slug, changed = clean_slug(given)
+        line = values.get("slug@line", 1)
+        if slug and changed:
+            yield Problem(
+                path,
+                line,
+                "MB026",
+                Severity.WARNING,
+                f"slug {given!r} is not a safe URL segment",
+                f"using {slug!r}",
+            )
+        if slug:
+            return slug
+        yield Problem(
+            path,
+            line,
+            "MB026",
+            Severity.WARNING,
+            f"slug {given!r} has nothing usable",
+            "slug made from the file name",
+        )
+    stem, _changed = clean_slug(PurePosixPath(path).stem)
+    return stem or slug_with_id(body, text_digest(body))

@@ -1,0 +1,134 @@
+"""From a post's repaired text to a content record: tags, links, HTML, id and slug."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+from urllib.parse import quote
+
+from microblog.config import SiteConfig
+from microblog.model import Post, Source, Tag
+from microblog.problems import Problem, Severity
+from microblog.sources.frontmatter import Field, Split, read_front_matter, split_front_matter
+from microblog.text.decode import C1_CONTROLS
+from microblog.text.hashtags import find_hashtags, tag_key, tag_slug
+from microblog.text.links import find_urls
+from microblog.text.mojibake import repair_mojibake
+from microblog.text.slugs import slug_from_text
+
+MAX_TAG_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A post file's front matter values and its body, repaired, ready to split or render."""
+
+    split: Split
+    values: dict[str, Any]
+    body: str
+
+
+def read_head(
+    text: str, path: str, fields: Mapping[str, Field], tz: tzinfo
+) -> Generator[Problem, None, Head]:
+    """Front matter, then text repair: the first steps every reader takes, problems yielded."""
+    split, problem = split_front_matter(text)
+    if problem:
+        yield dataclasses.replace(problem, path=path)
+    front = read_front_matter(split, fields, tz)
+    for item in front.problems:
+        yield dataclasses.replace(item, path=path)
+    body, repairs = repair_mojibake(split.body)
+    for repair in repairs:
+        line = split.body_line + repair.line - 1
+        message = f"mojibake ({repair.kind}) {repair.before!r} -> {repair.after!r}"
+        yield Problem(path, line, "MB030", Severity.NOTE, message, "repaired")
+    if C1_CONTROLS.search(body):  # what the repair did not read as cp874 can't be shown
+        for number, line_text in enumerate(body.split("\n"), start=split.body_line):
+            if C1_CONTROLS.search(line_text):
+                yield Problem(
+                    path,
+                    number,
+                    "MB013",
+                    Severity.WARNING,
+                    "C1 control characters in text",
+                    "removed",
+                )
+        body = C1_CONTROLS.sub("", body)
+    return Head(split, front.values, body)
+
+
+def tag_href_for(config: SiteConfig) -> Callable[[str], str]:
+    """The root-relative URL of a tag's page, as used inside post HTML."""
+    base = config.base_path
+
+    def href(name: str) -> str:
+        return base + "tags/" + quote(tag_slug(name), safe="") + "/"
+
+    return href
+
+
+def make_tag(name: str) -> Tag:
+    return Tag(name=name, key=tag_key(name), slug=tag_slug(name))
+
+
+def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[Tag, ...]:
+    """Tags of a post: front-matter ones first, then hashtags in order; one per slug."""
+    seen: dict[str, Tag] = {}
+    names = [*extra, *(span.name for span in find_hashtags(text))]
+    for name in names:
+        tag = make_tag(name)
+        seen.setdefault(tag.slug, tag)
+    return tuple(seen.values())
+
+
+def text_digest(text: str) -> str:
+    """A post's identity from its text: NFC, whitespace folded, so re-wrapping keeps it."""
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def slug_with_id(text: str, digest: str) -> str:
+    """Human-readable and unique: the first words of the post and a short hash of it."""
+    words = slug_from_text(text)
+    return f"{words}-{digest[:6]}" if words else f"post-{digest[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a reader knows about one post before it becomes a record."""
+
+    text: str
+    html: str
+    source: Source
+    id: str
+    slug: str
+    date: datetime | None
+    date_origin: str
+    lang: str | None
+    draft: bool
+    title: str | None
+    extra_tags: tuple[str, ...]
+    rank: int
+
+    def to_post(self) -> Post:
+        return Post(
+            id=self.id,
+            slug=self.slug,
+            date=self.date,
+            text=self.text,
+            html=self.html,
+            tags=collect_tags(self.text, self.extra_tags),
+            links=tuple(span.url for span in find_urls(self.text)),
+            lang=self.lang,
+            draft=self.draft,
+            source=self.source,
+            title=self.title,
+            date_origin=self.date_origin,
+            order=(self.source.path, self.rank),
+        )

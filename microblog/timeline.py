@@ -1,0 +1,104 @@
+"""Merge what the readers read: dates by policy, unique ids and slugs, order, drafts.
+
+Pure: the git dates are looked up by the pipeline and handed in as a function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from microblog.model import Post
+from microblog.problems import Problem, Severity
+
+LineDates = Callable[[str], dict[int, datetime] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Published posts newest first (undated last, in file order), drafts apart."""
+
+    posts: tuple[Post, ...]
+    drafts: tuple[Post, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def undated(self) -> int:
+        return sum(1 for post in self.posts if post.date is None)
+
+    @property
+    def all_posts(self) -> tuple[Post, ...]:
+        return self.posts + self.drafts
+
+
+def assign_dates(
+    posts: Sequence[Post], default: tuple[datetime, str] | None, line_dates: LineDates | None
+) -> list[Post]:
+    """Give undated posts the site's default date, else the date git gives their lines."""
+    dated: list[Post] = []
+    for post in posts:
+        if post.date is None and default is not None:
+            post = dataclasses.replace(post, date=default[0], date_origin=default[1])
+        elif post.date is None and line_dates is not None:
+            post = _with_git_date(post, line_dates)
+        dated.append(post)
+    return dated
+
+
+def _with_git_date(post: Post, line_dates: LineDates) -> Post:
+    dates = line_dates(post.source.path)
+    if not dates:
+        return post
+    first = post.source.line
+    lines = range(first, first + post.text.count("\n") + 1)
+    if any(number not in dates for number in lines):
+        return post  # a post with lines not yet committed has no date yet
+    return dataclasses.replace(post, date=min(dates[n] for n in lines), date_origin="git")
+
+
+def make_timeline(posts: Sequence[Post]) -> Timeline:
+    """Unique ids and slugs (first come, by path and line, keeps its own), then order."""
+    problems: list[Problem] = []
+    ordered = sorted(posts, key=lambda p: (p.source.path, p.source.line))
+    ids: set[str] = set()
+    slugs: set[str] = set()
+    unique: list[Post] = []
+    for post in ordered:
+        post_id, slug = post.id, post.slug
+        number = 2
+        while post_id in ids:
+            post_id = f"{post.id}-{number}"
+            number += 1
+        number = 2
+        while slug.casefold() in slugs:
+            slug = f"{post.slug}-{number}"
+            number += 1
+        if slug != post.slug:
+            problems.append(
+                Problem(
+                    post.source.path,
+                    post.source.line,
+                    "MB050",
+                    Severity.WARNING,
+                    f"slug {post.slug!r} is already used",
+                    f"published as {slug!r}",
+                )
+            )
+        ids.add(post_id)
+        slugs.add(slug.casefold())
+        unique.append(dataclasses.replace(post, id=post_id, slug=slug))
+    published = [post for post in unique if not post.draft]
+    drafts = tuple(post for post in unique if post.draft)
+    return Timeline(sort_newest_first(published), drafts, tuple(problems))
+
+
+def sort_newest_first(posts: Sequence[Post]) -> tuple[Post, ...]:
+    dated = sorted(
+        (p for p in posts if p.date is not None), key=lambda p: (p.date, p.order), reverse=True
+    )
+    undated = sorted(
+        (p for p in posts if p.date is None), key=lambda p: (p.source.path, p.source.line)
+    )
+    return tuple(dated + undated)

@@ -1,0 +1,330 @@
+"""The built site: pages, feeds, sub-path links, valid HTML, stable URLs, atomic output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from microblog.cli import main
+from tests.conftest import SAMPLE_ARCHIVE, MakeSite
+from tests.support.crawl import crawl, serve_directory
+from tests.support.htmlcheck import check_html_files, validate_with_html5lib
+from tests.support.sitechecks import active_markup
+
+SAMPLE_TAGS = {
+    "backend",
+    "engineering",
+    "systemdesign",
+    "productioncode",
+    "ai",
+    "trading",
+    "stocks",
+    "educación",
+}
+
+
+def build(site: Path, output: Path, *extra: str) -> int:
+    return main(["build", "--config", str(site / "site.yaml"), "--output", str(output), *extra])
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def dated_sample(make_site: MakeSite) -> Path:
+    """The sample archive with `date:` front matter, under a GitHub Pages sub-path."""
+    archive = "---\ndate: 2024-06-01T08:00:00+00:00\n---\n" + SAMPLE_ARCHIVE.read_text("utf-8")
+    return make_site(
+        {"content/archive.txt": archive},
+        base_url="https://user.github.io/archive/",
+        posts_per_page=5,
+    )
+
+
+@pytest.fixture
+def built_sample(dated_sample: Path, tmp_path: Path) -> Path:
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    return output
+
+
+def feeds_in(site: Path) -> Iterator[Path]:
+    yield from sorted(site.rglob("feed.xml"))
+    yield from sorted(site.rglob("atom.xml"))
+
+
+def test_sample_pages(built_sample: Path) -> None:
+    posts = sorted(p.parent.name for p in (built_sample / "posts").glob("*/index.html"))
+    assert len(posts) == 16
+    tags = {p.name for p in (built_sample / "tags").iterdir() if p.is_dir()}
+    assert tags == SAMPLE_TAGS
+    for tag in tags:
+        assert (built_sample / "tags" / tag / "index.html").is_file()
+        assert (built_sample / "tags" / tag / "feed.xml").is_file()
+        assert (built_sample / "tags" / tag / "atom.xml").is_file()
+    assert (built_sample / "tags/backend/page/3/index.html").is_file()  # 14 posts, 5 a page
+    assert (built_sample / "page/4/index.html").is_file()
+    for name in (
+        "index.html",
+        "404.html",
+        "archive/index.html",
+        "tags/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        ".nojekyll",
+        "style.css",
+        "feed.xml",
+        "atom.xml",
+    ):
+        assert (built_sample / name).is_file(), name
+    assert not (built_sample / "CNAME").exists()
+    robots = (built_sample / "robots.txt").read_text()
+    assert "Sitemap: https://user.github.io/archive/sitemap.xml" in robots
+
+
+def test_sitemap_lists_every_page(built_sample: Path) -> None:
+    sitemap = (built_sample / "sitemap.xml").read_text("utf-8")
+    locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    pages = {p.relative_to(built_sample).as_posix() for p in built_sample.rglob("*.html")}
+    pages.discard("404.html")
+    expected = set()
+    for page in pages:
+        path = page.removesuffix("index.html")
+        expected.add(path)
+    found = set()
+    for loc in locs:
+        assert loc.isascii() and loc.startswith("https://user.github.io/archive/")
+        from urllib.parse import unquote
+
+        found.add(unquote(loc.removeprefix("https://user.github.io/archive/")))
+    assert found == expected
+
+
+def test_feeds_parse_and_carry_every_post(built_sample: Path) -> None:
+    for path in feeds_in(built_sample):
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        guids = [entry.id for entry in parsed.entries]
+        assert len(guids) == len(set(guids))
+        for entry in parsed.entries:
+            assert entry.id == entry.link
+            assert entry.link.isascii() and entry.link.startswith(
+                "https://user.github.io/archive/posts/"
+            )
+            assert entry.published_parsed is not None
+            content = entry.content[0].value
+            for url in re.findall(r'(?:href|src)="([^"]*)"', content):
+                assert urlsplit(url).scheme in ("http", "https", "mailto"), (path, url)
+                assert url.isascii()
+    site_rss = feedparser.parse((built_sample / "feed.xml").read_bytes())
+    assert len(site_rss.entries) == 16
+    assert site_rss.feed.links[0].href.startswith("https://user.github.io/archive/")
+
+
+def test_rss_item_shape(built_sample: Path) -> None:
+    rss = (built_sample / "feed.xml").read_text("utf-8")
+    assert 'xmlns:content="http://purl.org/rss/1.0/modules/content/"' in rss
+    item = rss[rss.index("<item>") : rss.index("</item>")]
+    assert item.index("<description>") < item.index("<content:encoded>")
+    assert '<guid isPermaLink="true">' in item
+    assert re.search(
+        r"<pubDate>\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}</pubDate>", item
+    )
+    assert '<atom:link href="https://user.github.io/archive/feed.xml" rel="self"' in rss
+    tag_rss = (built_sample / "tags/educación/feed.xml").read_text("utf-8")
+    assert "https://user.github.io/archive/tags/educaci%C3%B3n/feed.xml" in tag_rss
+
+
+def test_undated_posts_stay_out_of_feeds(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {
+            "content/a.txt": "Undated post #one\nAnother undated #two\n",
+            "content/b.md": "---\ndate: 2024-01-02\n---\nDated #one\n",
+        },
+        dates_from_git="false",
+    )
+    assert build(site, tmp_path / "out") == 0
+    out = capsys.readouterr().out
+    assert "2 posts have no date" in out and "1 of 3 posts dated and in feeds" in out
+    parsed = feedparser.parse((tmp_path / "out/feed.xml").read_bytes())
+    assert [entry.title for entry in parsed.entries] == ["Dated"]
+    archive = (tmp_path / "out/archive/index.html").read_text()
+    assert "Undated" in archive
+    assert "0001" not in (tmp_path / "out/feed.xml").read_text()
+
+
+def test_site_works_under_a_sub_path(built_sample: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    shutil.copytree(built_sample, served)
+    with serve_directory(served, "/archive/") as base:
+        report = crawl(base)
+    assert not report.broken, report.broken
+    assert len(report.visited) > 40
+    visited = " ".join(report.visited)
+    assert "style.css" in visited and "feed.xml" in visited and "atom.xml" in visited
+
+
+def test_root_site_has_root_links(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"content/a.md": "---\ndate: 2024-01-02\n---\nHello #one\n"})
+    assert build(site, tmp_path / "out", "--base-url", "https://example.org") == 0
+    home = (tmp_path / "out/index.html").read_text()
+    assert 'href="/style.css"' in home and 'href="/tags/one/"' in home
+    assert '<link rel="canonical" href="https://example.org/">' in home
+
+
+def test_every_page_is_valid_html(built_sample: Path) -> None:
+    pages = sorted(built_sample.rglob("*.html"))
+    assert check_html_files(pages) == []
+    for page in pages:
+        assert validate_with_html5lib(page.read_text("utf-8")) == [], page
+
+
+def test_hostile_text_is_escaped(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(
+        {
+            "content/evil.txt": "<script>alert(1)</script> <img src=x onerror=alert(2)> #<b>tag\n"
+            'javascript:alert(3) "quoted" #ok\n',
+            "content/evil.md": "---\ntitle: <script>alert(4)</script>\ntags: ['<img src=x "
+            'onerror=alert(5)>\', "a\\"b"]\ndate: 2024-01-01\n---\n'
+            '<a href="javascript:alert(6)" onclick="x()">link</a>\n'
+            '<iframe src="https://evil"></iframe><svg onload=alert(7)>\n',
+        },
+        config='title: "<script>alert(8)</script>"\nbase_url: https://example.org/\n'
+        'description: "\\"><img src=x onerror=alert(9)>"\nauthor: "</title><script>"\n'
+        "date: 2024-01-01\n",
+    )
+    output = tmp_path / "out"
+    assert build(site, output) == 0
+    assert active_markup(output) == []
+    for page in output.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "<script" not in text and "<iframe" not in text and "<svg" not in text
+        assert 'href="javascript:' not in text.lower()
+    assert check_html_files(sorted(output.rglob("*.html"))) == []
+    post = next(p for p in (output / "posts").glob("script-*/index.html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in post.read_text()
+
+
+def test_two_builds_are_byte_identical(dated_sample: Path, tmp_path: Path) -> None:
+    assert build(dated_sample, tmp_path / "one") == 0
+    assert build(dated_sample, tmp_path / "two") == 0
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_adding_a_post_keeps_urls_and_guids(dated_sample: Path, tmp_path: Path) -> None:
+    assert build(dated_sample, tmp_path / "before") == 0
+    archive = dated_sample / "content" / "archive.txt"
+    lines = archive.read_text("utf-8").split("\n")
+    lines.insert(3, "A brand new first post. #Backend")
+    archive.write_text("\n".join(lines) + "\nAnd one at the end. #new\n", "utf-8")
+    (dated_sample / "content" / "note.md").write_text("---\ndate: 2024-07-01\n---\nNew note\n")
+    assert build(dated_sample, tmp_path / "after") == 0
+
+    def guids(site: Path) -> set[str]:
+        return {e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
+
+    before_posts = {p.parent.name for p in (tmp_path / "before/posts").glob("*/index.html")}
+    after_posts = {p.parent.name for p in (tmp_path / "after/posts").glob("*/index.html")}
+    assert before_posts < after_posts and len(after_posts) == 19
+    assert guids(tmp_path / "before") <= guids(tmp_path / "after") | set()
+    for name in before_posts:
+        old = (tmp_path / "before/posts" / name / "index.html").read_text()
+        new = (tmp_path / "after/posts" / name / "index.html").read_text()
+        assert _article(old) == _article(new)
+
+
+def _article(html: str) -> str:
+    return html[html.index('<div class="e-content">') : html.index("</article>")]
+
+
+def test_failed_build_keeps_previous_output(
+    dated_sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    before = tree(output)
+    templates = dated_sample / "templates"
+    templates.mkdir()
+    (templates / "post.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n'
+        "{{ post.nonexistent.deeper }}\n{% endblock %}\n"
+    )
+    assert build(dated_sample, output) == 1
+    err = capsys.readouterr().err
+    assert "post.html:3" in err and "template error" in err
+    assert tree(output) == before
+    (templates / "post.html").write_text("{% extends 'base.html' %}{% block content %}{% if %}")
+    assert build(dated_sample, output) == 1
+    assert "post.html:1" in capsys.readouterr().err
+    assert tree(output) == before
+    siblings = [p.name for p in tmp_path.iterdir()]
+    assert not [name for name in siblings if "microblog-tmp" in name]
+
+
+def test_site_templates_override_defaults(dated_sample: Path, tmp_path: Path) -> None:
+    templates = dated_sample / "templates"
+    templates.mkdir()
+    (templates / "post.html").write_text(
+        '{% extends "default/post.html" %}{% block title %}Custom: {{ super() }}{% endblock %}'
+    )
+    static = dated_sample / "static"
+    static.mkdir()
+    (static / "style.css").write_text("body { color: red; }\n")
+    assert build(dated_sample, tmp_path / "out") == 0
+    post = next((tmp_path / "out/posts").glob("*/index.html")).read_text()
+    assert "<title>Custom: " in post
+    assert (tmp_path / "out/style.css").read_text() == "body { color: red; }\n"
+
+
+@pytest.mark.parametrize("where", [".", "content", "..", "/"])
+def test_refuses_dangerous_output_folders(
+    dated_sample: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = where if where == "/" else str(dated_sample / where)
+    assert build(dated_sample, Path(target)) == 2
+    assert "refusing" in capsys.readouterr().err
+    assert (dated_sample / "content" / "archive.txt").is_file()
+
+
+def test_refuses_to_replace_a_foreign_folder(dated_sample: Path, tmp_path: Path) -> None:
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious")
+    assert build(dated_sample, foreign) == 2
+    assert (foreign / "thesis.txt").read_text() == "precious"
+
+
+def test_cname_and_metadata(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(
+        {"content/a.md": "---\ndate: 2024-01-02\nlang: es\n---\nHola #uno\n"},
+        cname="blog.example.org",
+        language="en-GB",
+    )
+    assert build(site, tmp_path / "out") == 0
+    assert (tmp_path / "out/CNAME").read_text() == "blog.example.org\n"
+    page = next((tmp_path / "out/posts").glob("*/index.html")).read_text()
+    assert '<html lang="en-GB">' in page
+    assert '<article class="post h-entry" lang="es">' in page
+    for needle in (
+        '<meta name="description" content="Hola">',
+        '<link rel="canonical" href="https://example.org/posts/',
+        '<meta property="og:type" content="article">',
+        '<meta property="og:title" content="Hola">',
+        '<meta property="og:url" content="https://example.org/posts/',
+        'type="application/rss+xml"',
+        'type="application/atom+xml"',
+    ):
+        assert needle in page

@@ -1,0 +1,101 @@
+"""Dates from git history: stable across builds and clones, new posts show up as new."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from microblog.cli import main
+from microblog.sources.gitdates import parse_blame_porcelain
+from tests.conftest import MakeSite, git
+
+
+def records(site: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    assert main(["check", "--json", "--config", str(site / "site.yaml")]) in (0, 1)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_posts_take_the_date_of_the_commit_that_added_them(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/archive.txt": "First post #a\nSecond post\nspans lines #b\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "first", date="2024-03-01T12:00:00+00:00")
+    archive = site / "content" / "archive.txt"
+    archive.write_text(archive.read_text() + "Appended later #c\n")
+    git(site, "commit", "-qam", "second", date="2024-04-02T08:30:00+02:00")
+    archive.write_text(archive.read_text() + "Not committed yet #d\n")
+
+    by_text = {r["text"]: r for r in records(site, capsys)}
+    assert by_text["First post #a"]["date"] == "2024-03-01T12:00:00+00:00"
+    assert by_text["Second post\nspans lines #b"]["date"] == "2024-03-01T12:00:00+00:00"
+    assert by_text["Appended later #c"]["date"] == "2024-04-02T08:30:00+02:00"
+    assert by_text["Not committed yet #d"]["date"] is None
+    assert by_text["First post #a"]["date_origin"] == "git"
+
+
+def test_editing_a_line_keeps_the_first_date(make_site: MakeSite,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/archive.txt": "A post that\nwill be edited #a\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "first", date="2024-03-01T12:00:00+00:00")
+    (site / "content" / "archive.txt").write_text("A post that\nwas edited #a\n")
+    git(site, "commit", "-qam", "edit", date="2024-05-01T12:00:00+00:00")
+    (post,) = records(site, capsys)
+    assert post["date"] == "2024-03-01T12:00:00+00:00"
+
+
+def test_site_yaml_date_wins_over_git(make_site: MakeSite,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.txt": "Hello #a\n"}, date="2023-01-01")
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "first")
+    (post,) = records(site, capsys)
+    assert post["date"] == "2023-01-01T00:00:00+00:00"
+    assert str(post["date_origin"]).endswith("site.yaml:3")
+
+
+def test_no_git_means_undated(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.txt": "Hello #a\n"})
+    (post,) = records(site, capsys)
+    assert post["date"] is None
+
+
+def test_parse_blame_porcelain() -> None:
+    sha = "a" * 40
+    output = (f"{sha} 1 1 2\nauthor X\nauthor-time 1709294400\nauthor-tz +0100\n\tline one\n"
+              f"{sha} 2 2\n\tline two\n{'0' * 40} 3 3 1\nauthor-time 1\n\tuncommitted\n")
+    dates = parse_blame_porcelain(output)
+    assert sorted(dates) == [1, 2]
+    assert dates[1].isoformat() == "2024-03-01T13:00:00+01:00"
+
+
+def test_git_identity_is_the_tests_own(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "f").write_text("x")
+    git(tmp_path, "add", "f")
+    git(tmp_path, "commit", "-qm", "m", date="2024-01-01T00:00:00+00:00")
+    log = subprocess.run(["git", "log", "--format=%an %aI"], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert log == "Test Author 2024-01-01T00:00:00+00:00"
+
+
+def test_shallow_clone_is_reported(make_site: MakeSite, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.txt": "Old post #a\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "one", date="2020-01-01T00:00:00+00:00")
+    (site / "content" / "b.txt").write_text("New post #b\n")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "two", date="2024-01-01T00:00:00+00:00")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site}", str(clone))
+    assert main(["check", "--config", str(clone / "site.yaml")]) == 1
+    assert "warning MB049 git history is shallow" in capsys.readouterr().err
