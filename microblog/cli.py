@@ -26,7 +26,7 @@ from microblog.render import RenderError
 from microblog.scaffold import ScaffoldError, init_site, new_post, open_in_editor
 
 if TYPE_CHECKING:
-    from microblog.serve import BuildReport
+    from microblog.preview import BuildReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
 SHOWN_PROBLEMS = 200
@@ -256,7 +256,8 @@ def _port(value: str) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here: only `serve` needs tornado and livereload.
-    from microblog.serve import Preview, address, serve_preview
+    from microblog.preview import Preview
+    from microblog.serve import address, serve_preview
     from microblog.serve import bind as bind_sockets
 
     overrides = _overrides(args)
