@@ -15,7 +15,7 @@ from microblog.config import SiteConfig
 from microblog.model import Post
 from microblog.pages import Page, Urls
 from microblog.problems import Problem, Severity
-from microblog.text.titles import describe, title_from_text
+from microblog.text.titles import describe, text_of_html, title_from_text
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -79,7 +79,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 
 def post_title(post: Post) -> str:
-    return post.title or title_from_text(post.text)
+    """The post's own title, or one made from the words it shows (not its Markdown)."""
+    return post.title or title_from_text(text_of_html(post.html))
 
 
 def render_page(env: jinja2.Environment, page: Page, common: Mapping[str, Any]) -> bytes:

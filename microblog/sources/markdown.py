@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.extensions import Extension
 
 from microblog.config import SiteConfig
 from microblog.model import Post, Source
@@ -24,7 +27,25 @@ from microblog.text.html import sanitize_html
 from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
 
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+class _SpacedHashHeaders(HashHeaderProcessor):
+    """ATX headings only with a space after the hashes (as CommonMark has it), so that a line
+    starting with a hashtag (`#TIL ...`) stays a paragraph with its tag."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\])*?)#*(?:\n|$)")
+
+
+class _HashtagFriendlyExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.parser.blockprocessors.register(_SpacedHashHeaders(md.parser), "hashheader", 70)
+
+
+MARKDOWN_EXTENSIONS: list[str | Extension] = [
+    "extra",
+    "sane_lists",
+    "smarty",
+    _HashtagFriendlyExtension(),
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,9 @@ def test_posts_take_the_date_of_the_commit_that_added_them(
     assert by_text["First post #a"]["date_origin"] == "git"
 
 
-def test_editing_a_line_keeps_the_first_date(make_site: MakeSite,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_editing_a_line_keeps_the_first_date(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = make_site({"content/archive.txt": "A post that\nwill be edited #a\n"})
     git(site, "init", "-q")
     git(site, "add", ".")
@@ -50,8 +51,9 @@ def test_editing_a_line_keeps_the_first_date(make_site: MakeSite,
     assert post["date"] == "2024-03-01T12:00:00+00:00"
 
 
-def test_site_yaml_date_wins_over_git(make_site: MakeSite,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_site_yaml_date_wins_over_git(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = make_site({"content/a.txt": "Hello #a\n"}, date="2023-01-01")
     git(site, "init", "-q")
     git(site, "add", ".")
@@ -69,8 +71,10 @@ def test_no_git_means_undated(make_site: MakeSite, capsys: pytest.CaptureFixture
 
 def test_parse_blame_porcelain() -> None:
     sha = "a" * 40
-    output = (f"{sha} 1 1 2\nauthor X\nauthor-time 1709294400\nauthor-tz +0100\n\tline one\n"
-              f"{sha} 2 2\n\tline two\n{'0' * 40} 3 3 1\nauthor-time 1\n\tuncommitted\n")
+    output = (
+        f"{sha} 1 1 2\nauthor X\nauthor-time 1709294400\nauthor-tz +0100\n\tline one\n"
+        f"{sha} 2 2\n\tline two\n{'0' * 40} 3 3 1\nauthor-time 1\n\tuncommitted\n"
+    )
     dates = parse_blame_porcelain(output)
     assert sorted(dates) == [1, 2]
     assert dates[1].isoformat() == "2024-03-01T13:00:00+01:00"
@@ -81,13 +85,15 @@ def test_git_identity_is_the_tests_own(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     git(tmp_path, "add", "f")
     git(tmp_path, "commit", "-qm", "m", date="2024-01-01T00:00:00+00:00")
-    log = subprocess.run(["git", "log", "--format=%an %aI"], cwd=tmp_path, capture_output=True,
-                         text=True, check=True).stdout.strip()
+    log = subprocess.run(
+        ["git", "log", "--format=%an %aI"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert log == "Test Author 2024-01-01T00:00:00+00:00"
 
 
-def test_shallow_clone_is_reported(make_site: MakeSite, tmp_path: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_shallow_clone_is_reported(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = make_site({"content/a.txt": "Old post #a\n"})
     git(site, "init", "-q")
     git(site, "add", ".")

@@ -216,3 +216,26 @@ def _make_config() -> object:
 
 
 _CONFIG = _make_config()
+
+
+def test_markdown_line_starting_with_a_hashtag_is_not_a_heading(make_site: MakeSite) -> None:
+    config = load_config(make_site() / "site.yaml")
+    text = "#TIL a line that starts with a tag\n\n## A real heading\n"
+    post = next(i for i in parse_markdown(text, "content/til.md", config) if isinstance(i, Post))
+    assert [t.name for t in post.tags] == ["TIL"]
+    assert '<p><a class="hashtag" href="/tags/til/">#TIL</a> a line' in post.html
+    assert "<h2>A real heading</h2>" in post.html
+
+
+def test_markdown_title_is_made_from_shown_words(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ndate: 2024-01-01\n---\nHello **world** and "
+            "[a link](https://example.org). More.\n"
+        }
+    )
+    assert (
+        main(["build", "--config", str(site / "site.yaml"), "--output", str(tmp_path / "out")]) == 0
+    )
+    page = (tmp_path / "out/posts/a/index.html").read_text()
+    assert "<title>Hello world and a link. · Test Site</title>" in page
