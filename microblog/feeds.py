@@ -18,9 +18,7 @@ from feedgen.feed import FeedGenerator
 from microblog.config import SiteConfig
 from microblog.model import Post
 from microblog.pages import Urls
-from microblog.render import post_title
 from microblog.text.html import absolutize_urls
-from microblog.text.titles import describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +97,11 @@ def _add_entry(
     entry = generator.add_entry()
     entry.id(permalink)
     entry.guid(permalink, permalink=True)
-    entry.title(post_title(post))
+    entry.title(post.headline)
     entry.link(href=permalink)
     entry.published(post.date)
     entry.updated(post.date)
-    entry.description(as_html(describe(post.html, 300) or post_title(post)))
+    entry.description(as_html(post.summary or post.headline))
     if config.feed.full_content:
         entry.content(html, type="html")
     for tag in post.tags:

@@ -35,7 +35,8 @@ class Post:
     """One content record.
 
     `text` is the whole post as repaired (hashtags included); `html` is rendered and sanitized
-    body HTML whose internal links are root-relative; `date` is timezone-aware or None;
+    body HTML whose internal links are root-relative; `headline` is its title or one made from
+    its first words, `summary` a plain-text description; `date` is timezone-aware or None;
     `order` is the post's position in its source (file path, index), used to keep file order.
     """
 
@@ -50,6 +51,8 @@ class Post:
     draft: bool
     source: Source
     title: str | None = None
+    headline: str = ""
+    summary: str = ""
     date_origin: str = ""
     order: tuple[str, int] = field(default=("", 0))
 
@@ -60,6 +63,8 @@ class Post:
             "date": self.date.isoformat() if self.date else None,
             "date_origin": self.date_origin or None,
             "title": self.title,
+            "headline": self.headline,
+            "summary": self.summary,
             "text": self.text,
             "html": self.html,
             "tags": [tag.name for tag in self.tags],

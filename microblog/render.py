@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from microblog.config import SiteConfig
 from microblog.model import Post
 from microblog.pages import Page, Urls
 from microblog.problems import Problem, Severity
-from microblog.text.titles import describe, text_of_html, title_from_text
+from microblog.text.titles import shorten
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -70,17 +71,30 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         tag_path=Urls.tag,
         home_path=Urls.home,
     )
+    env.globals["card"] = _card_renderer(env)
     env.filters.update(
         local=lambda value: value.astimezone(tz) if isinstance(value, datetime) else value,
-        post_title=post_title,
-        summary=lambda post, n=160: describe(post.html, n),
+        shorten=shorten,
     )
     return env
 
 
-def post_title(post: Post) -> str:
-    """The post's own title, or one made from the words it shows (not its Markdown)."""
-    return post.title or title_from_text(text_of_html(post.html))
+def _card_renderer(env: jinja2.Environment) -> Callable[[Post], Markup]:
+    """`card(post)`: the `post_card` macro of `_macros.html`, rendered once per post.
+
+    A post's card is the same on the home page and on each of its tag pages; rendering it once
+    makes listing pages cheap on large archives (see benchmarks/build.py).
+    """
+    cards: dict[str, Markup] = {}
+
+    def card(post: Post) -> Markup:
+        html = cards.get(post.id)
+        if html is None:
+            macros = env.get_template("_macros.html").module
+            html = cards[post.id] = Markup(macros.post_card(post))  # type: ignore[attr-defined]
+        return html
+
+    return card
 
 
 def render_page(env: jinja2.Environment, page: Page, common: Mapping[str, Any]) -> bytes:

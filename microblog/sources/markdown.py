@@ -26,6 +26,7 @@ from microblog.sources.record import (
 from microblog.text.html import sanitize_html
 from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
+from microblog.text.titles import text_of_html
 
 
 class _SpacedHashHeaders(HashHeaderProcessor):
@@ -104,9 +105,10 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     body = body.strip("\n")
     slug = yield from _choose_slug(head.values, path, body)
     date = head.values.get("date")
+    html = sanitize_html(linkify_html(render_markdown(body), tag_href_for(config)))
     yield Draft(
         text=body,
-        html=sanitize_html(linkify_html(render_markdown(body), tag_href_for(config))),
+        html=html,
         source=Source(path, first_line),
         id=str(PurePosixPath(path).with_suffix("")),
         slug=slug,
@@ -117,6 +119,7 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
         title=head.values.get("title"),
         extra_tags=tags.names,
         rank=0,
+        shown_text=text_of_html(html),
     ).to_post()
 
 

@@ -20,8 +20,10 @@ from microblog.text.hashtags import find_hashtags, tag_key, tag_slug
 from microblog.text.links import find_urls
 from microblog.text.mojibake import repair_mojibake
 from microblog.text.slugs import slug_from_text
+from microblog.text.titles import plain_words, shorten, title_from_text
 
 MAX_TAG_CHARS = 300
+SUMMARY_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,7 @@ class Draft:
     title: str | None
     extra_tags: tuple[str, ...]
     rank: int
+    shown_text: str  # the words a reader sees: the text itself, or rendered Markdown's text
 
     def to_post(self) -> Post:
         return Post(
@@ -129,6 +132,8 @@ class Draft:
             draft=self.draft,
             source=self.source,
             title=self.title,
+            headline=self.title or title_from_text(self.shown_text),
+            summary=shorten(plain_words(self.shown_text), SUMMARY_CHARS),
             date_origin=self.date_origin,
             order=(self.source.path, self.rank),
         )

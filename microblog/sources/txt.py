@@ -64,6 +64,7 @@ def parse_txt(text: str, path: str, config: SiteConfig) -> Iterator[Post | Probl
             title=None,
             extra_tags=(),
             rank=-index if newest_first else index,
+            shown_text=post_text,
         ).to_post()
 
 

@@ -85,8 +85,3 @@ def text_of_html(html: str) -> str:
     collector.feed(html)
     collector.close()
     return "".join(collector.parts).strip()
-
-
-def describe(html: str, max_chars: int = 160) -> str:
-    """A one-paragraph description of a post from its rendered HTML."""
-    return shorten(plain_words(text_of_html(html)), max_chars)
