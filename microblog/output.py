@@ -15,8 +15,10 @@ from typing import Protocol
 
 from microblog.config import SiteConfig
 
-# A folder we may replace: empty, or one that a build made (it always holds these).
-BUILD_MARKERS = (".nojekyll", "404.html")
+# Every build leaves this file in its output: a non-empty folder without it was not made by a
+# build, and is never replaced (a folder that merely looks like a site may hold someone's work).
+MARKER = ".microblog-output"
+MARKER_TEXT = b"This folder is written by microblog; each build replaces all of it.\n"
 
 
 class OutputError(Exception):
@@ -67,7 +69,7 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
         raise OutputError(f"refusing output folder {output}: it is inside the content folder")
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputError(f"refusing output folder {output}: it is not a plain folder")
-    made_by_us = any((output / marker).exists() for marker in BUILD_MARKERS)
+    made_by_us = (output / MARKER).is_file()
     if output.is_dir() and not made_by_us and any(output.iterdir()):
         raise OutputError(
             f"refusing to replace {output}: it is not empty and was not made by microblog"
@@ -94,11 +96,21 @@ class DirectorySink:
             handle.write(data)
 
     def commit(self) -> None:
-        """Swap the new tree in, then remove the old one and the temporary folder."""
+        """Swap the new tree in, then remove the old one and the temporary folder.
+
+        If the second rename fails, the old tree is put back before anything is removed.
+        """
+        (self.root / MARKER).write_bytes(MARKER_TEXT)
         old = self.temp / "old"
-        if self.output.exists():
+        had_output = self.output.exists()
+        if had_output:
             self.output.rename(old)
-        self.root.rename(self.output)
+        try:
+            self.root.rename(self.output)
+        except OSError:
+            if had_output:
+                old.rename(self.output)
+            raise
         self.discard()
 
     def discard(self) -> None:

@@ -328,3 +328,46 @@ def test_cname_and_metadata(make_site: MakeSite, tmp_path: Path) -> None:
         'type="application/atom+xml"',
     ):
         assert needle in page
+
+
+def test_refuses_a_folder_that_only_looks_like_a_site(dated_sample: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "404.html").write_text("hand-made")
+    (docs / ".nojekyll").write_text("")
+    (docs / "handwritten.md").write_text("precious")
+    assert build(dated_sample, docs) == 2
+    assert (docs / "handwritten.md").read_text() == "precious"
+
+
+def test_rebuild_replaces_its_own_output(dated_sample: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    assert (output / ".microblog-output").is_file()
+    (output / "stale.html").write_text("left from an old build")
+    assert build(dated_sample, output) == 0
+    assert not (output / "stale.html").exists()
+
+
+def test_failed_swap_puts_the_old_site_back(dated_sample: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from microblog.output import DirectorySink
+
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    before = tree(output)
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:  # the new tree cannot be moved in
+        if self.name == "new":
+            raise OSError("simulated failure")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    sink = DirectorySink(output)
+    sink.write("index.html", b"new")
+    with pytest.raises(OSError):
+        sink.commit()
+    sink.discard()
+    monkeypatch.undo()
+    assert tree(output) == before
