@@ -1,7 +1,9 @@
-"""Dates from git history: when the commit that first added a line was written.
+"""Dates from git history: when the commit that wrote each line was authored.
 
-For undated archives in a git repository this gives each post a date that is the same in
-every clone and never moves at the next build; lines not yet committed have no date.
+`git blame -w -M` sees through changes of white space and lines moved within a file, so a
+post keeps its date when posts are appended or re-ordered; a post takes the earliest date of
+its lines, so editing one line of it keeps it too. The date is the same in every clone and
+never moves at the next build; lines not yet committed have no date.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ def git_line_dates(path: Path) -> dict[int, datetime] | None:
         return None
     try:
         completed = subprocess.run(
-            [git, "-C", str(path.parent), "blame", "--porcelain", "--", path.name],
+            # -w: a line that only gained a final newline (a post appended to a file that had
+            # none) keeps its commit; -M: lines moved within the file (posts re-ordered) too.
+            [git, "-C", str(path.parent), "blame", "-w", "-M", "--porcelain", "--", path.name],
             capture_output=True,
             timeout=GIT_TIMEOUT_SECONDS,
             check=False,

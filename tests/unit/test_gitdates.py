@@ -105,3 +105,32 @@ def test_shallow_clone_is_reported(
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site}", str(clone))
     assert main(["check", "--config", str(clone / "site.yaml")]) == 1
     assert "warning MB049 git history is shallow" in capsys.readouterr().err
+
+
+def test_appending_to_a_file_without_final_newline_keeps_old_dates(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.txt": "First #a\nLast post, no final newline #b"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "one", date="2024-03-01T12:00:00+00:00")
+    archive = site / "content" / "a.txt"
+    archive.write_text(archive.read_text() + "\nAppended #c")
+    git(site, "commit", "-qam", "two", date="2030-01-01T00:00:00+00:00")
+    by_text = {r["text"]: r["date"] for r in records(site, capsys)}
+    assert by_text["Last post, no final newline #b"] == "2024-03-01T12:00:00+00:00"
+    assert by_text["Appended #c"] == "2030-01-01T00:00:00+00:00"
+
+
+def test_reordering_posts_keeps_their_dates(make_site: MakeSite,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    posts = [f"Post number {n} has enough words to be recognised when moved #p{n}"
+             for n in range(1, 6)]
+    site = make_site({"content/a.txt": "\n".join(posts) + "\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "one", date="2020-01-01T00:00:00+00:00")
+    (site / "content" / "a.txt").write_text("\n".join(reversed(posts)) + "\n")
+    git(site, "commit", "-qam", "reorder", date="2024-01-01T00:00:00+00:00")
+    dates = {r["date"] for r in records(site, capsys)}
+    assert dates == {"2020-01-01T00:00:00+00:00"}
