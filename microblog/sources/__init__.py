@@ -90,11 +90,23 @@ def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None
             )
         )
         return
-    for value in parser(text, item.relative, config):
-        if isinstance(value, Problem):
-            result.problems.append(value)
-        else:
-            result.posts.append(value)
+    try:
+        for value in parser(text, item.relative, config):
+            if isinstance(value, Problem):
+                result.problems.append(value)
+            else:
+                result.posts.append(value)
+    except Exception as exc:  # a bug in a reader must not take the other files down with it
+        result.problems.append(
+            Problem(
+                item.relative,
+                0,
+                "MB039",
+                Severity.ERROR,
+                f"internal error: {type(exc).__name__}: {exc}",
+                "rest of the file skipped; please report it",
+            )
+        )
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -23,7 +23,7 @@ from microblog.sources.record import (
     tag_href_for,
     text_digest,
 )
-from microblog.text.html import sanitize_html
+from microblog.text.html import plain_text_to_html, sanitize_html
 from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
 from microblog.text.titles import text_of_html
@@ -83,8 +83,29 @@ MD_FIELDS = {
 }
 
 
+# Python-Markdown's inline link parser is quadratic in unclosed '[' (20,000 of them take
+# minutes) and its block parser recurses on nesting; past these, a post is shown as text.
+MAX_BRACKETS = 2000
+
+
 def render_markdown(source: str) -> str:
     return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+
+
+def _post_html(body: str, path: str, line: int, config: SiteConfig) -> tuple[str, Problem | None]:
+    """The post's HTML, and a warning when Markdown could not take it."""
+    tag_href = tag_href_for(config)
+    if body.count("[") > MAX_BRACKETS:
+        reason = f"more than {MAX_BRACKETS} '[' characters"
+    else:
+        try:
+            return sanitize_html(linkify_html(render_markdown(body), tag_href)), None
+        except RecursionError:
+            reason = "nested too deeply"
+    problem = Problem(
+        path, line, "MB027", Severity.WARNING, f"Markdown with {reason}", "shown as plain text"
+    )
+    return plain_text_to_html(body, tag_href), problem
 
 
 def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
@@ -105,7 +126,9 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     body = body.strip("\n")
     slug = yield from _choose_slug(head.values, path, body)
     date = head.values.get("date")
-    html = sanitize_html(linkify_html(render_markdown(body), tag_href_for(config)))
+    html, problem = _post_html(body, path, first_line, config)
+    if problem:
+        yield problem
     yield Draft(
         text=body,
         html=html,

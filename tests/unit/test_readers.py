@@ -239,3 +239,35 @@ def test_markdown_title_is_made_from_shown_words(make_site: MakeSite, tmp_path: 
     )
     page = (tmp_path / "out/posts/a/index.html").read_text()
     assert "<title>Hello world and a link. · Test Site</title>" in page
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 5000, "* " * 3000, ">" * 3000 + " deep"], ids=["brackets", "stars", "quotes"]
+)
+def test_markdown_that_markdown_cannot_take_is_shown_as_text(
+    body: str, make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/bad.md": body, "content/good.txt": GOOD})
+    code, records, err = check(site, capsys)
+    assert "Traceback" not in err
+    assert len(records) == 2
+    bad = next(r for r in records if str(r["source"]).startswith("content/bad.md"))
+    assert str(bad["text"]).strip() == body.strip()
+    if "MB027" in err:
+        assert code == 1 and "content/bad.md:1: warning MB027" in err
+
+
+def test_a_reader_bug_costs_only_its_file(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microblog import sources
+
+    def broken(text: str, path: str, config: object) -> object:
+        raise ValueError("boom")
+        yield  # a generator, like the real readers
+
+    monkeypatch.setitem(sources.READERS, ".md", broken)
+    site = make_site({"content/bad.md": "x", "content/good.txt": GOOD})
+    code, records, err = check(site, capsys)
+    assert code == 1 and "content/bad.md: error MB039 internal error: ValueError: boom" in err
+    assert texts(records) == ["A good post that must survive. #survivor"]
