@@ -122,10 +122,12 @@ def test_appending_to_a_file_without_final_newline_keeps_old_dates(
     assert by_text["Appended #c"] == "2030-01-01T00:00:00+00:00"
 
 
-def test_reordering_posts_keeps_their_dates(make_site: MakeSite,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
-    posts = [f"Post number {n} has enough words to be recognised when moved #p{n}"
-             for n in range(1, 6)]
+def test_reordering_posts_keeps_their_dates(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posts = [
+        f"Post number {n} has enough words to be recognised when moved #p{n}" for n in range(1, 6)
+    ]
     site = make_site({"content/a.txt": "\n".join(posts) + "\n"})
     git(site, "init", "-q")
     git(site, "add", ".")
