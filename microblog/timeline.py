@@ -6,6 +6,7 @@ Pure: the git dates are looked up by the pipeline and handed in as a function.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,22 +60,20 @@ def _with_git_date(post: Post, line_dates: LineDates) -> Post:
 
 
 def make_timeline(posts: Sequence[Post]) -> Timeline:
-    """Unique ids and slugs (first come, by path and line, keeps its own), then order."""
+    """Unique ids and slugs, then order.
+
+    When two posts want the same id or slug, the one that was there first keeps it: published
+    before drafts, older before newer (undated last), then by path and line. The other gets a
+    suffix made from its own source, not a counter, so that adding, removing or publishing a
+    post never renames another one.
+    """
     problems: list[Problem] = []
-    ordered = sorted(posts, key=lambda p: (p.source.path, p.source.line))
     ids: set[str] = set()
     slugs: set[str] = set()
     unique: list[Post] = []
-    for post in ordered:
-        post_id, slug = post.id, post.slug
-        number = 2
-        while post_id in ids:
-            post_id = f"{post.id}-{number}"
-            number += 1
-        number = 2
-        while slug.casefold() in slugs:
-            slug = f"{post.slug}-{number}"
-            number += 1
+    for post in sorted(posts, key=_claim_order):
+        post_id = _unused(post.id, ids, f"{post.source.path}:{post.source.line}")
+        slug = _unused(post.slug, slugs, post_id)
         if slug != post.slug:
             problems.append(
                 Problem(
@@ -86,12 +85,28 @@ def make_timeline(posts: Sequence[Post]) -> Timeline:
                     f"published as {slug!r}",
                 )
             )
-        ids.add(post_id)
-        slugs.add(slug.casefold())
         unique.append(dataclasses.replace(post, id=post_id, slug=slug))
     published = [post for post in unique if not post.draft]
     drafts = tuple(post for post in unique if post.draft)
     return Timeline(sort_newest_first(published), drafts, tuple(problems))
+
+
+def _claim_order(post: Post) -> tuple[bool, bool, float, str, int]:
+    stamp = post.date.timestamp() if post.date else 0.0
+    return (post.draft, post.date is None, stamp, post.source.path, post.source.line)
+
+
+def _unused(wanted: str, taken: set[str], owner: str) -> str:
+    """`wanted`, or `wanted-<hash of owner>` when taken (case-insensitively); then remember it."""
+    name = wanted
+    if name.casefold() in taken:
+        name = f"{wanted}-{hashlib.sha256(owner.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+    number = 2
+    while name.casefold() in taken:  # a hash clash: practically never
+        name = f"{wanted}-{number}"
+        number += 1
+    taken.add(name.casefold())
+    return name
 
 
 def sort_newest_first(posts: Sequence[Post]) -> tuple[Post, ...]:

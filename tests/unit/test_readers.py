@@ -271,3 +271,18 @@ def test_a_reader_bug_costs_only_its_file(
     code, records, err = check(site, capsys)
     assert code == 1 and "content/bad.md: error MB039 internal error: ValueError: boom" in err
     assert texts(records) == ["A good post that must survive. #survivor"]
+
+
+def test_a_new_post_never_takes_an_existing_posts_slug(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/2024/notes.md": "---\ndate: 2024-05-01\n---\nNewer notes\n"})
+    (before,) = check(site, capsys)[1]
+    (site / "content/2023").mkdir()
+    (site / "content/2023/notes.md").write_text("---\ndate: 2025-01-01\n---\nAdded later\n")
+    (site / "content/2024/draft.md").write_text("---\nslug: notes\ndraft: true\n---\nDraft\n")
+    code, after, err = check(site, capsys)
+    slugs = {r["text"]: r["slug"] for r in after}
+    assert slugs["Newer notes"] == before["slug"] == "notes"
+    assert slugs["Added later"].startswith("notes-") and slugs["Draft"].startswith("notes-")
+    assert code == 1 and "warning MB050 slug 'notes' is already used" in err
