@@ -22,8 +22,23 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WORDS = ("latency throughput cache queue shard replica schema index contract service "
-         "monolith deploy rollback review pipeline profile measure observe design").split()
+WORDS = (
+    "latency",
+    "throughput",
+    "cache",
+    "queue",
+    "shard",
+    "replica",
+    "schema",
+    "index",
+    "contract",
+    "service",
+    "monolith",
+    "deploy",
+    "rollback",
+    "review",
+    "pipeline",
+)
 
 
 def make_site(folder: Path, posts: int) -> Path:
@@ -31,7 +46,8 @@ def make_site(folder: Path, posts: int) -> Path:
     (folder / "content").mkdir(parents=True)
     (folder / "site.yaml").write_text(
         "title: Benchmark\nbase_url: https://example.org/archive/\ndate: 2024-01-01\n"
-        "dates_from_git: false\n")
+        "dates_from_git: false\n"
+    )
     lines = []
     for index in range(posts):
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 40)))
@@ -46,16 +62,28 @@ def time_build(code: Path, site: Path, runs: int) -> float:
     for _ in range(runs):
         output = site / "_site"
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(code / "build.py"), "build", "--config",
-                        str(site / "site.yaml"), "--output", str(output)],
-                       check=True, capture_output=True, cwd=code)
+        subprocess.run(
+            [
+                sys.executable,
+                str(code / "build.py"),
+                "build",
+                "--config",
+                str(site / "site.yaml"),
+                "--output",
+                str(output),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=code,
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def extract(rev: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "archive", rev], cwd=REPO, check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", rev], cwd=REPO, check=True, capture_output=True
+    ).stdout
     into.mkdir()
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
