@@ -349,8 +349,9 @@ def test_rebuild_replaces_its_own_output(dated_sample: Path, tmp_path: Path) -> 
     assert not (output / "stale.html").exists()
 
 
-def test_failed_swap_puts_the_old_site_back(dated_sample: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_swap_puts_the_old_site_back(
+    dated_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from microblog.output import DirectorySink
 
     output = tmp_path / "out"
