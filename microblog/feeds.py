@@ -93,7 +93,7 @@ def _add_entry(
     as_html: Callable[[str], str],
 ) -> None:
     permalink = urls.absolute(Urls.post(post))
-    html = absolutize_urls(post.html, lambda url: urljoin(permalink, url))
+    html = absolutize_urls(post.html, lambda url: urljoin(permalink, url), ascii_only=True)
     entry = generator.add_entry()
     entry.id(permalink)
     entry.guid(permalink, permalink=True)

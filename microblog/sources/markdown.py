@@ -19,11 +19,12 @@ from microblog.sources.frontmatter import field_bool, field_date, field_lang, fi
 from microblog.sources.record import (
     Draft,
     read_head,
+    site_url_resolver,
     slug_with_id,
     tag_href_for,
     text_digest,
 )
-from microblog.text.html import plain_text_to_html, sanitize_html
+from microblog.text.html import absolutize_urls, plain_text_to_html
 from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
 from microblog.text.titles import text_of_html
@@ -99,7 +100,8 @@ def _post_html(body: str, path: str, line: int, config: SiteConfig) -> tuple[str
         reason = f"more than {MAX_BRACKETS} '[' characters"
     else:
         try:
-            return sanitize_html(linkify_html(render_markdown(body), tag_href)), None
+            html = linkify_html(render_markdown(body), tag_href)
+            return absolutize_urls(html, site_url_resolver(config)), None
         except RecursionError:
             reason = "nested too deeply"
     problem = Problem(

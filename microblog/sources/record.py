@@ -75,6 +75,24 @@ def tag_href_for(config: SiteConfig) -> Callable[[str], str]:
     return href
 
 
+def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
+    """Where a relative URL in a post points: into the site, from its root.
+
+    A post is shown on its own page, on listing pages and in feeds, so a URL relative to the
+    page would point somewhere else on each. `images/x.png` and `/images/x.png` both mean the
+    site's `images/x.png`, under base_url's path; a URL that already starts with that path,
+    a fragment and a protocol-relative URL are left as they are.
+    """
+    base = config.base_path
+
+    def resolve(url: str) -> str:
+        if url.startswith(("#", "//")) or url.startswith(base):
+            return url
+        return base + url.lstrip("/") if url.startswith("/") or ":" not in url else url
+
+    return resolve
+
+
 def make_tag(name: str) -> Tag:
     return Tag(name=name, key=tag_key(name), slug=tag_slug(name))
 

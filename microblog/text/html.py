@@ -14,6 +14,7 @@ from typing import Final
 import nh3
 
 from microblog.text.linkify import link_text
+from microblog.text.links import to_ascii_url
 
 _TAGS: Final = frozenset(
     {
@@ -46,13 +47,21 @@ def sanitize_html(html: str) -> str:
     return _clean(html, None)
 
 
-def absolutize_urls(html: str, resolve: Callable[[str], str]) -> str:
+def absolutize_urls(html: str, resolve: Callable[[str], str], *, ascii_only: bool = False) -> str:
     """Sanitized `html` whose relative URLs went through `resolve` (for feeds, which are read
-    away from the site)."""
-    return _clean(html, resolve)
+    away from the site); with `ascii_only`, every link and image URL is made ASCII too."""
+    return _clean(html, resolve, _ascii_urls if ascii_only else None)
 
 
-def _clean(html: str, resolve: Callable[[str], str] | None) -> str:
+def _ascii_urls(tag: str, attribute: str, value: str) -> str:
+    return to_ascii_url(value) if attribute in ("href", "src") else value
+
+
+def _clean(
+    html: str,
+    resolve: Callable[[str], str] | None,
+    attribute_filter: Callable[[str, str, str], str] | None = None,
+) -> str:
     cleaned: str = nh3.clean(
         _SURROGATE.sub("\ufffd", html),  # nh3 takes UTF-8 only: a lone surrogate becomes U+FFFD
         tags=set(_TAGS),
@@ -63,6 +72,7 @@ def _clean(html: str, resolve: Callable[[str], str] | None) -> str:
         link_rel=_LINK_REL,
         strip_comments=True,
         url_relative=resolve,
+        attribute_filter=attribute_filter,
     )
     return cleaned
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import quote, urlsplit, urlunsplit
 
 # Letters and digits of scripts written with spaces between words (Latin, Greek, Cyrillic) may
 # be part of a URL or host; CJK or Thai right after a URL is the next word, not its path.
@@ -95,3 +96,26 @@ def find_urls(text: str) -> list[LinkSpan]:
 def find_emails(text: str) -> list[tuple[int, int]]:
     """Spans of e-mail addresses (`local@domain.tld`, ASCII) in `text`, in order."""
     return [match.span() for match in _EMAIL.finditer(text)]
+
+
+_URL_SAFE: Final = "/%:@!$&'()*+,;=-._~?#[]"
+
+
+def to_ascii_url(url: str) -> str:
+    """`url` as ASCII: an international host name in IDNA form, other non-ASCII characters
+    (and spaces) percent-encoded as UTF-8. ASCII URLs come back unchanged."""
+    if url.isascii() and " " not in url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = parts.netloc
+    if host and not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = quote(host, safe="")
+        netloc = netloc.replace(host, ascii_host, 1)
+    rest = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, quote(netloc, safe=_URL_SAFE), "", "", "")) + quote(
+        rest, safe=_URL_SAFE
+    )

@@ -372,3 +372,35 @@ def test_failed_swap_puts_the_old_site_back(
     sink.discard()
     monkeypatch.undo()
     assert tree(output) == before
+
+
+def test_relative_urls_in_posts_work_everywhere(make_site: MakeSite, tmp_path: Path) -> None:
+    png = (Path(__file__).parents[1] / "golden/small/static/images/pixel.png").read_bytes()
+    site = make_site(
+        {
+            "content/pic.md": "---\ndate: 2024-02-01\n---\n![a pixel](images/x.png) "
+            "![again](/images/x.png) [the other post](/posts/other/) "
+            "[accented](https://bücher.example/ü) #Bilder\n",
+            "content/other.md": "---\ndate: 2024-01-01\n---\nThe other post.\n",
+            "static/images/x.png": png,
+        },
+        base_url="https://user.github.io/archive/",
+    )
+    output = tmp_path / "out"
+    assert build(site, output) == 0
+    with serve_directory(output, "/archive/") as base:
+        report = crawl(base)
+    assert not report.broken, report.broken
+    assert any(url.endswith("/archive/images/x.png") for url in report.visited)
+    for path in feeds_in(output):
+        text = path.read_text("utf-8")
+        for url in re.findall(
+            r'(?:href|src)="([^"]*)"',
+            feedparser.parse(text).entries[0].content[0].value
+            if feedparser.parse(text).entries
+            else "",
+        ):
+            assert url.isascii() and urlsplit(url).scheme in ("http", "https"), (path, url)
+    rss = (output / "feed.xml").read_text("utf-8")
+    assert "https://user.github.io/archive/images/x.png" in rss
+    assert "https://xn--bcher-kva.example/%C3%BC" in rss
