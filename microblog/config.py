@@ -130,6 +130,11 @@ def _base_url(value: Any) -> str:
         raise ValueError("must not contain a query, a fragment or spaces")
     if parts.username or parts.password:
         raise ValueError("must not contain a user name or password")
+    try:
+        (parts.hostname or "").encode("idna")
+        _ = parts.port  # raises for a port that is not a number
+    except (UnicodeError, ValueError):
+        raise ValueError(f"has an invalid host name or port: {parts.netloc!r}") from None
     return url if url.endswith("/") else url + "/"
 
 

@@ -76,8 +76,8 @@ def _generator(
     generator.description(as_html(config.description or title))
     generator.language(config.language)
     generator.generator("microblog", uri=None, version=None)
-    if config.author:
-        generator.author({"name": config.author})
+    # Atom requires an author for a feed whose entries have none: the site stands in.
+    generator.author({"name": config.author or config.title})
     generator.updated(stamp)
     generator.lastBuildDate(stamp)
     for post in reversed(items):  # feedgen lists the last added entry first

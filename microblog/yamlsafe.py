@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 MAX_YAML_CHARS = 256 * 1024
 
@@ -29,7 +29,7 @@ class YamlError(Exception):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-like implicit typing and no aliases."""
+    """SafeLoader with YAML 1.2-like implicit typing, no aliases and no duplicate keys."""
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
@@ -38,6 +38,15 @@ class _StrictLoader(yaml.SafeLoader):
                 "aliases (*name) are not allowed", event.start_mark.line + 1 if event else 0
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _value in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else id(key_node)
+            if key in seen:  # PyYAML would keep the last one without a word
+                raise YamlError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 _StrictLoader.yaml_implicit_resolvers = {}

@@ -19,7 +19,8 @@ from microblog.text.links import to_ascii_url
 _TAGS: Final = frozenset(
     {
         "p", "br", "a", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-        "h2", "h3", "h4", "h5", "h6", "img", "figure", "figcaption", "hr", "del", "sup", "sub",
+        "h1", "h2", "h3", "h4", "h5", "h6",
+        "img", "figure", "figcaption", "hr", "del", "sup", "sub",
         "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "span", "abbr",
     }
 )  # fmt: skip

@@ -404,3 +404,14 @@ def test_relative_urls_in_posts_work_everywhere(make_site: MakeSite, tmp_path: P
     rss = (output / "feed.xml").read_text("utf-8")
     assert "https://user.github.io/archive/images/x.png" in rss
     assert "https://xn--bcher-kva.example/%C3%BC" in rss
+
+
+def test_atom_feed_has_an_author_without_one_in_site_yaml(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({"content/a.md": "---\ndate: 2024-01-02\n---\n# A heading\n\nText\n"})
+    assert build(site, tmp_path / "out") == 0
+    atom = (tmp_path / "out/atom.xml").read_text()
+    assert "<author>\n    <name>Test Site</name>" in atom
+    page = (tmp_path / "out/posts/a/index.html").read_text()
+    assert "<h1>A heading</h1>" in page

@@ -106,3 +106,27 @@ def test_config_date_in_site_timezone(tmp_path: Path) -> None:
     )
     assert config.date is not None
     assert config.date.isoformat() == "2024-05-01T00:00:00+05:30"
+
+
+def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "title: T\nbase_url: https://x.org/\ntimezone: UTC\ntimezone: UTC\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (
+        "site.yaml:4: error MB002 invalid YAML: duplicate key 'timezone'"
+        in messages(caught.value)[0]
+    )
+
+
+@pytest.mark.parametrize("url", ["https://ü..org/", "https://x.org:port/", "http:///path"])
+def test_bad_hosts_are_config_errors(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f"title: T\nbase_url: '{url}'\n"))
+    assert "base_url" in messages(caught.value)[0]
+
+
+def test_international_host_is_accepted_and_feeds_stay_ascii(tmp_path: Path) -> None:
+    from microblog.pages import Urls
+
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://bücher.example/ü/\n"))
+    assert Urls(config).absolute("index.html") == "https://xn--bcher-kva.example/%C3%BC/"
