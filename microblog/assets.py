@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from microblog.config import SiteConfig
+from microblog.paths import is_within
 from microblog.problems import Problem, Severity
 
 DEFAULT_STATIC = Path(__file__).parent / "static"
@@ -45,7 +46,7 @@ def _gather(
         if entry.name.startswith(".") and entry.name not in (".well-known",):
             continue
         real = os.path.realpath(path)
-        if not (real == allowed_real or real.startswith(allowed_real.rstrip(os.sep) + os.sep)):
+        if not is_within(real, allowed_real):
             shown = path.relative_to(shown_root).as_posix() if shown_root else str(path)
             problems.append(
                 Problem(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from microblog.config import CONFIG_FILE, ConfigError, SiteConfig, load_config
 from microblog.content import Content, load_content
 from microblog.output import OutputError, check_output_folder
+from microblog.paths import display_path
 from microblog.pipeline import BuildResult, build_to_folder
 from microblog.problems import Problem, Severity, is_problem
 from microblog.render import RenderError
@@ -279,7 +280,9 @@ def run_serve(args: argparse.Namespace) -> int:
             _err(f"base_url changed: the site is now served at {url}")
 
     def on_ready() -> None:
-        _err(f"microblog: serving {_shown(config.output_dir)} with live reload (Ctrl-C stops)")
+        _err(
+            f"microblog: serving {display_path(config.output_dir)} with live reload (Ctrl-C stops)"
+        )
         sys.stdout.write(shown["url"] + "\n")
         sys.stdout.flush()
 
@@ -296,7 +299,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _report_preview_build(report: BuildReport, *, verbose: bool) -> None:
     if report.changed:
-        names = ", ".join(_shown(Path(path)) for path in report.changed[:3])
+        names = ", ".join(display_path(Path(path)) for path in report.changed[:3])
         more = f" and {len(report.changed) - 3} more" if len(report.changed) > 3 else ""
         _err(f"changed: {names}{more}")
     if report.exception is not None and verbose:
@@ -326,7 +329,7 @@ def run_new(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"microblog: cannot write the post: {exc}")
         return EXIT_PROBLEMS
-    sys.stdout.write(_shown(path) + "\n")
+    sys.stdout.write(display_path(path) + "\n")
     sys.stdout.flush()
     if not args.edit:
         return EXIT_OK
@@ -351,19 +354,13 @@ def run_init(args: argparse.Namespace) -> int:
         _err(f"microblog: cannot write the site: {exc}")
         return EXIT_PROBLEMS
     for path in result.written:
-        sys.stdout.write(f"created {_shown(path)}\n")
+        sys.stdout.write(f"created {display_path(path)}\n")
     for path in result.kept:
-        _err(f"kept {_shown(path)}: it exists already")
-    folder = shlex.quote(_shown(args.folder))
+        _err(f"kept {display_path(path)}: it exists already")
+    folder = shlex.quote(display_path(args.folder))
     sys.stdout.write(f"next: cd {folder} && microblog serve\n")
     sys.stdout.flush()
     return EXIT_OK
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative when below the working folder."""
-    relative = os.path.relpath(path) if Path(path).is_absolute() else str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 PREVIEW_COMMANDS = {"serve": run_serve, "new": run_new, "init": run_init}

@@ -6,7 +6,6 @@ Every error is collected (not only the first) as a Problem naming the file, line
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,8 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microblog.dates import parse_date
-from microblog.problems import Problem, Severity
+from microblog.paths import display_path
+from microblog.problems import Problem, Severity, did_you_mean
 from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
@@ -149,8 +149,9 @@ def _timezone(value: Any) -> str:
     return name
 
 
-def _language(value: Any) -> str:
-    lang = _text(value).strip()
+def language_tag(value: Any) -> str:
+    """A BCP 47-shaped language tag ('en', 'es-MX'); 'es_MX' is taken as 'es-MX'."""
+    lang = _text(value).strip().replace("_", "-")
     if (
         not lang
         or len(lang) > 35
@@ -181,7 +182,7 @@ TOP_KEYS: dict[str, Checker] = {
     "base_url": _base_url,
     "author": _one_line_text,
     "description": _one_line_text,
-    "language": _language,
+    "language": language_tag,
     "timezone": _timezone,
     "content_dir": _relative_dir,
     "output_dir": _relative_dir,
@@ -205,7 +206,7 @@ class _Collector:
 
 def read_config_file(config_path: Path) -> tuple[dict[str, Any], dict[str, int], str]:
     """Read site.yaml into a mapping; raise ConfigError if it cannot be read at all."""
-    shown = _display_path(config_path)
+    shown = display_path(config_path)
     try:
         raw = config_path.read_bytes()
     except FileNotFoundError:
@@ -303,8 +304,7 @@ def _check_section(
         key = str(raw_key)
         line = key_lines.get(prefix + key, 0)
         if key not in schema:
-            close = difflib.get_close_matches(key, list(schema), n=1)
-            hint = f" (did you mean {prefix + close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, schema, prefix)
             collector.error(line, "MB004", f"unknown key {prefix + key!r}{hint}")
             continue
         try:
@@ -334,12 +334,3 @@ def _resolve_output(
     if overrides and "output_dir" in overrides:
         return Path(os.path.abspath(overrides["output_dir"]))
     return _under(site_dir, configured or "_site")
-
-
-def _display_path(path: Path) -> str:
-    """The path as the user would type it: relative when below the working folder."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from microblog.config import SiteConfig
+from microblog.paths import site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources import read_content
 from microblog.sources.gitdates import git_line_dates, is_shallow_clone
@@ -43,7 +43,7 @@ def load_content(config: SiteConfig) -> Content:
     ):
         problems += (
             Problem(
-                _shown(config.content_dir, config),
+                site_relative(config.content_dir, config.site_dir),
                 0,
                 "MB049",
                 Severity.WARNING,
@@ -61,11 +61,3 @@ def _git_dates(config: SiteConfig) -> functools._lru_cache_wrapper[dict[int, dat
         return git_line_dates(config.site_dir / relative)
 
     return lookup
-
-
-def _shown(path: Path, config: SiteConfig) -> str:
-    return (
-        path.relative_to(config.site_dir).as_posix()
-        if path.is_relative_to(config.site_dir)
-        else str(path)
-    )

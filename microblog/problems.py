@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -51,3 +53,9 @@ class Problem:
 def is_problem(problem: Problem) -> bool:
     """Errors and warnings are problems; notes (repairs made) are not."""
     return problem.severity is not Severity.NOTE
+
+
+def did_you_mean(key: str, known: Iterable[str], prefix: str = "") -> str:
+    """' (did you mean 'title'?)' for a near miss among `known`, else ''."""
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {prefix + close[0]!r}?)" if close else ""

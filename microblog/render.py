@@ -15,6 +15,7 @@ from markupsafe import Markup
 from microblog.config import SiteConfig
 from microblog.model import Post
 from microblog.pages import Page, Urls
+from microblog.paths import display_path, is_within
 from microblog.problems import Problem, Severity
 from microblog.text.titles import shorten
 
@@ -32,8 +33,7 @@ class SiteTemplateLoader(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        real = os.path.realpath(filename)
-        if not real.startswith(self.site_real.rstrip(os.sep) + os.sep):
+        if not is_within(os.path.realpath(filename), self.site_real):
             raise jinja2.TemplateNotFound(template)  # fall back to the package default
         return source, filename, uptodate
 
@@ -127,18 +127,10 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int]:
 
 def _template_problem(filename: str, line: int | None, message: str) -> Problem:
     return Problem(
-        _shown(filename),
+        display_path(filename),
         line or 0,
         "MB070",
         Severity.ERROR,
         f"template error: {message}",
         "build stopped; previous output kept",
     )
-
-
-def _shown(filename: str) -> str:
-    path = Path(filename)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

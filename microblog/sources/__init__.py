@@ -9,6 +9,7 @@ from pathlib import Path
 
 from microblog.config import SiteConfig
 from microblog.model import Post
+from microblog.paths import is_within, site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources.markdown import parse_markdown
 from microblog.sources.txt import parse_txt
@@ -119,7 +120,7 @@ def find_content_files(config: SiteConfig, problems: list[Problem]) -> list[Cont
     """Post files under content/, sorted; symlinks are followed only inside the site folder."""
     site_real = os.path.realpath(config.site_dir)
     content = config.content_dir
-    shown_content = _relative(content, config.site_dir)
+    shown_content = site_relative(content, config.site_dir)
     if not content.is_dir():
         problems.append(
             Problem(
@@ -133,7 +134,7 @@ def find_content_files(config: SiteConfig, problems: list[Problem]) -> list[Cont
         )
         return []
     content_real = os.path.realpath(content)
-    if not _inside(content_real, site_real):
+    if not is_within(content_real, site_real):
         problems.append(
             Problem(
                 shown_content,
@@ -181,7 +182,7 @@ def _walk(
     except OSError as exc:
         problems.append(
             Problem(
-                _relative(folder, site_dir),
+                site_relative(folder, site_dir),
                 0,
                 "MB040",
                 Severity.WARNING,
@@ -192,11 +193,11 @@ def _walk(
         return
     for entry in entries:
         path = Path(entry.path)
-        shown = _relative(path, site_dir)
+        shown = site_relative(path, site_dir)
         if entry.name.startswith(".") or entry.name.lower() in _QUIET:
             continue  # hidden files and OS litter are never posts
         real = os.path.realpath(path)
-        if entry.is_symlink() and not _inside(real, site_real):
+        if entry.is_symlink() and not is_within(real, site_real):
             problems.append(
                 Problem(
                     shown,
@@ -235,11 +236,3 @@ def _walk(
             problems.append(
                 Problem(shown, 0, "MB047", Severity.WARNING, "broken symbolic link", "skipped")
             )
-
-
-def _inside(real: str, root_real: str) -> bool:
-    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
-
-
-def _relative(path: Path, site_dir: Path) -> str:
-    return Path(os.path.relpath(path, site_dir)).as_posix()

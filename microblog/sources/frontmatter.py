@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from microblog.config import language_tag
 from microblog.dates import parse_date
-from microblog.problems import Problem, Severity
+from microblog.problems import Problem, Severity, did_you_mean
 from microblog.yamlsafe import YamlError, load_yaml
 
 _FENCE = "---"
@@ -86,8 +86,7 @@ def read_front_matter(split: Split, fields: Mapping[str, Field], tz: tzinfo) -> 
         key = str(raw_key)
         line = split.yaml_line + document.key_lines.get(key, 1) - 1
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, fields)
             result.warn(line, "MB023", f"unknown front matter key {key!r}{hint}", "ignored")
             continue
         try:
@@ -134,10 +133,7 @@ def field_date(value: Any, tz: tzinfo) -> datetime:
 
 
 def field_lang(value: Any, tz: tzinfo) -> str:
-    lang = field_text(value, tz)
-    if len(lang) > 35 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in lang):
-        raise ValueError(f"must be a language tag like 'en' or 'es-MX', not {_show(value)}")
-    return lang.replace("_", "-")
+    return language_tag(field_text(value, tz))
 
 
 def _show(value: Any) -> str:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
+from microblog.paths import is_device_name
 from microblog.text.charclasses import MARKS, ZERO_WIDTH_JOINERS
 from microblog.text.links import find_emails, find_urls
 
@@ -26,9 +27,6 @@ _RUN: Final = re.compile(f"#(?<![{_BODY_CHARS}/&#]#)[{_BODY_CHARS}]+(?:#[{_BODY_
 _NOT_SLUG: Final = re.compile(f"[^\\w{MARKS}]+")
 _MAX_SLUG_BYTES: Final = 80
 _HASH_CHARS: Final = 8
-_DEVICE_NAMES: Final = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(10)]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +111,7 @@ def tag_slug(name: str) -> str:
     slug = _NOT_SLUG.sub("-", key).strip("-")
     if not slug:
         return "tag-" + _short_hash(key)
-    if slug in _DEVICE_NAMES:
+    if is_device_name(slug):
         return slug + "-"
     encoded = slug.encode("utf-8")
     if len(encoded) <= _MAX_SLUG_BYTES:

@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from typing import Final
 
+from microblog.paths import is_device_name
 from microblog.text.charclasses import MARKS
 from microblog.text.hashtags import HashtagSpan, find_hashtags
 from microblog.text.links import find_urls
@@ -24,14 +25,6 @@ _UNSAFE: Final = re.compile(f"[^\\w{MARKS}.-]+")
 _SAFE_SEGMENT: Final = re.compile(f"[\\w{MARKS}.-]+")
 _DASHES: Final = re.compile("-{2,}")
 _APOSTROPHES: Final = re.compile("(?<=[^\\W\\d_])['\u2019](?=[^\\W\\d_])")
-_DEVICE_NAMES: Final = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(10)]
-)
-
-
-def _is_device_name(segment: str) -> bool:
-    """Windows reserves these names with any extension ("con.txt") and in any case."""
-    return segment.partition(".")[0].rstrip(" ").lower() in _DEVICE_NAMES
 
 
 def is_safe_segment(s: str) -> bool:
@@ -43,7 +36,7 @@ def is_safe_segment(s: str) -> bool:
         and _SAFE_SEGMENT.fullmatch(s) is not None
         and not s.startswith(".")
         and not s.endswith(".")
-        and not _is_device_name(s)
+        and not is_device_name(s)
     )
 
 
@@ -58,7 +51,7 @@ def clean_slug(value: str) -> tuple[str, bool]:
     slug = _DASHES.sub("-", _UNSAFE.sub("-", slug)).strip("-.")
     if len(slug) > MAX_SEGMENT_CHARS:
         slug = slug[:MAX_SEGMENT_CHARS].rstrip("-.")
-    if slug and _is_device_name(slug):
+    if slug and is_device_name(slug):
         stem, dot, rest = slug.partition(".")
         slug = f"{stem}-{dot}{rest}"[:MAX_SEGMENT_CHARS]
     return slug, slug != value
