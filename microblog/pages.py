@@ -6,8 +6,6 @@ root-relative, built from base_url's path and percent-encoded (ASCII).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,20 +26,6 @@ class Page:
     path: str
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
-
-    def digest(self) -> str:
-        payload = json.dumps(
-            [self.path, self.template, _plain(self.context)], sort_keys=True, default=str
-        )
-        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return repr(value)
 
 
 @dataclass(frozen=True, slots=True)

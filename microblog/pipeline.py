@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape as xml_escape
 
@@ -25,7 +26,6 @@ class BuildResult:
     static_files: int
     problems: tuple[Problem, ...]
     seconds: float
-    paths: tuple[str, ...] = field(default=())
 
     @property
     def feed_posts(self) -> int:
@@ -43,46 +43,65 @@ def build_site(
     started = time.perf_counter()
     content = content or load_content(config)
     pages, problems = plan_pages(config, content)
-    written: list[str] = []
-
-    def write(path: str, data: bytes) -> None:
-        sink.write(path, data)
-        written.append(path)
-
     env = make_environment(config)
     for page in pages:
-        write(page.path, render_page(env, page, {}))
+        sink.write(page.path, render_page(env, page))
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
-    feeds = make_feeds(config, content.timeline.posts, "", config.title, "index.html", fallback)
-    write(feeds.rss_path, feeds.rss)
-    write(feeds.atom_path, feeds.atom)
-    feed_count = 2
-    for tag in content.tags:
-        tag_feeds = make_feeds(
-            config,
-            tag.posts,
-            f"tags/{tag.slug}/",
-            f"{config.title}: #{tag.name}",
-            Urls.tag(tag.slug),
-            fallback,
-        )
-        write(tag_feeds.rss_path, tag_feeds.rss)
-        write(tag_feeds.atom_path, tag_feeds.atom)
-        feed_count += 2
-    urls = Urls(config)
-    write("sitemap.xml", make_sitemap(urls, pages))
-    write(
-        "robots.txt",
-        f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode(),
+    feeds = list(make_all_feeds(config, content, fallback))
+    for path, data in feeds:
+        sink.write(path, data)
+    extras = site_files(config, pages)
+    for path, data in extras.items():
+        sink.write(path, data)
+    taken = {path.casefold() for path in extras} | {page.path.casefold() for page in pages}
+    taken |= {path.casefold() for path, _ in feeds}
+    static, static_problems = copy_static(config, sink, taken)
+    return BuildResult(
+        content=content,
+        pages=len(pages),
+        feeds=len(feeds),
+        static_files=static + len(extras),
+        problems=content.problems + tuple(problems) + tuple(static_problems),
+        seconds=time.perf_counter() - started,
     )
-    write(".nojekyll", b"")
+
+
+def make_all_feeds(
+    config: SiteConfig, content: Content, fallback: datetime
+) -> Iterator[tuple[str, bytes]]:
+    """RSS and Atom for the whole site, then for each tag."""
+    groups = [(content.timeline.posts, "", config.title, "index.html")]
+    groups += [
+        (tag.posts, f"tags/{tag.slug}/", f"{config.title}: #{tag.name}", Urls.tag(tag.slug))
+        for tag in content.tags
+    ]
+    for posts, folder, title, page_path in groups:
+        feeds = make_feeds(config, posts, folder, title, page_path, fallback)
+        yield feeds.rss_path, feeds.rss
+        yield feeds.atom_path, feeds.atom
+
+
+def site_files(config: SiteConfig, pages: list[Page]) -> dict[str, bytes]:
+    """The sitemap, robots.txt, .nojekyll (GitHub Pages must not run Jekyll) and CNAME."""
+    urls = Urls(config)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    files = {
+        "sitemap.xml": make_sitemap(urls, pages),
+        "robots.txt": robots.encode(),
+        ".nojekyll": b"",
+    }
     if config.cname:
-        write("CNAME", config.cname.encode("ascii") + b"\n")
-    static, static_problems = collect_static(config)
-    generated = {path.casefold() for path in written}
+        files["CNAME"] = config.cname.encode("ascii") + b"\n"
+    return files
+
+
+def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, list[Problem]]:
+    """Copy static files; one with the path of a generated file is reported, not copied."""
+    static, problems = collect_static(config)
+    copied = 0
     for path, source in static.items():
-        if path.casefold() in generated:
-            static_problems.append(
+        if path.casefold() in taken:
+            problems.append(
                 Problem(
                     f"static/{path}",
                     0,
@@ -93,16 +112,9 @@ def build_site(
                 )
             )
             continue
-        write(path, source.read_bytes())
-    return BuildResult(
-        content=content,
-        pages=len(pages),
-        feeds=feed_count,
-        static_files=len(written) - len(pages) - feed_count,
-        problems=content.problems + tuple(problems) + tuple(static_problems),
-        seconds=time.perf_counter() - started,
-        paths=tuple(written),
-    )
+        sink.write(path, source.read_bytes())
+        copied += 1
+    return copied, problems
 
 
 def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None) -> BuildResult:

@@ -40,15 +40,6 @@ class Problem:
         text = f"{self.location}: {self.severity.value} {self.code} {self.message}"
         return f"{text} ({self.action})" if self.action else text
 
-    def to_json(self) -> dict[str, str | int]:
-        return {
-            "source": self.location,
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": self.message,
-            "action": self.action,
-        }
-
 
 def is_problem(problem: Problem) -> bool:
     """Errors and warnings are problems; notes (repairs made) are not."""

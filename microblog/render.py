@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -97,11 +96,11 @@ def _card_renderer(env: jinja2.Environment) -> Callable[[Post], Markup]:
     return card
 
 
-def render_page(env: jinja2.Environment, page: Page, common: Mapping[str, Any]) -> bytes:
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """Render one page; any template failure becomes a RenderError naming file and line."""
     try:
         template = env.get_template(page.template)
-        html = template.render({**common, **page.context, "page_path": page.path})
+        html = template.render({**page.context, "page_path": page.path})
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or page.template
         raise RenderError(_template_problem(where, exc.lineno, exc.message or str(exc))) from exc

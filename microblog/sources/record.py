@@ -22,7 +22,6 @@ from microblog.text.mojibake import repair_mojibake
 from microblog.text.slugs import slug_from_text
 from microblog.text.titles import plain_words, shorten, title_from_text
 
-MAX_TAG_CHARS = 300
 SUMMARY_CHARS = 300
 
 

@@ -415,3 +415,16 @@ def test_atom_feed_has_an_author_without_one_in_site_yaml(
     assert "<author>\n    <name>Test Site</name>" in atom
     page = (tmp_path / "out/posts/a/index.html").read_text()
     assert "<h1>A heading</h1>" in page
+
+
+def test_memory_sink_builds_the_same_site(dated_sample: Path, tmp_path: Path) -> None:
+    from microblog.config import load_config
+    from microblog.output import MemorySink
+    from microblog.pipeline import build_site
+
+    assert build(dated_sample, tmp_path / "out") == 0
+    sink = MemorySink()
+    build_site(load_config(dated_sample / "site.yaml"), sink, source_date_epoch=1700000000)
+    on_disk = tree(tmp_path / "out")
+    on_disk.pop(".microblog-output")
+    assert sink.files == on_disk
