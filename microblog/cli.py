@@ -194,24 +194,28 @@ def print_content_summary(content: Content, stream: TextIO) -> None:
     timeline = content.timeline
     errors = sum(1 for p in content.problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in content.problems if p.severity is Severity.WARNING)
+    tags = sorted(content.tags, key=lambda t: (-t.count, t.slug))
     lines = [
-        f"{len(timeline.posts)} posts from {content.files} files"
-        f" ({len(timeline.drafts)} drafts, {timeline.undated} undated)",
-        f"{len(content.tags)} tags: "
-        + ", ".join(
-            f"{tag.name} {tag.count}"
-            for tag in sorted(content.tags, key=lambda t: (-t.count, t.slug))
-        ),
-        f"{content.repairs} text repairs, {errors} errors, {warnings} warnings",
+        f"{_count(len(timeline.posts), 'post')} from {_count(content.files, 'file')}"
+        f" ({_count(len(timeline.drafts), 'draft')}, {timeline.undated} undated)",
+        _count(len(tags), "tag")
+        + (": " if tags else "")
+        + ", ".join(f"{tag.name} {tag.count}" for tag in tags),
+        f"{_count(content.repairs, 'text repair')}, {_count(errors, 'error')},"
+        f" {_count(warnings, 'warning')}",
     ]
     if timeline.undated:
         lines.append(
-            f"{timeline.undated} posts have no date: they are left out of the feeds"
+            f"{_count(timeline.undated, 'post')} without a date: left out of the feeds"
             " (set 'date' in site.yaml or the archive's front matter, or commit them)"
         )
     for line in lines:
         stream.write(line + "\n")
     stream.flush()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _err(message: str) -> None:

@@ -70,7 +70,7 @@ def _generator(
     kind = "application/rss+xml" if is_rss else "application/atom+xml"
     # RSS readers show <description> as HTML, Atom's subtitle and summary are text: plain
     # text bound for RSS is HTML-escaped once so that it is shown, never run.
-    as_html = html.escape if is_rss else str
+    as_html: Callable[[str], str] = (lambda text: html.escape(text, quote=False)) if is_rss else str
     generator.link(href=urls.absolute(self_path), rel="self", type=kind)
     generator.link(href=urls.absolute(page_path), rel="alternate")
     generator.description(as_html(config.description or title))

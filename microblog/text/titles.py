@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from microblog.text.hashtags import find_hashtags
 from microblog.text.links import find_urls
 
+_SPACE_BEFORE_MARK = re.compile(r" ([.,;:!?])(?= |$)")
 _BLOCKS = {"p", "br", "li", "div", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "tr"}
 
 
@@ -41,7 +43,8 @@ def plain_words(text: str) -> str:
             parts.append(text[position:start])
             position = end
     parts.append(text[position:])
-    return " ".join(" ".join(parts).split())
+    folded = " ".join(" ".join(parts).split())
+    return _SPACE_BEFORE_MARK.sub(r"\1", folded)  # "a link ." once the link is cut out
 
 
 def shorten(text: str, max_chars: int) -> str:

@@ -103,9 +103,9 @@ def test_check_json_stdout_is_only_json(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert isinstance(json.loads(completed.stdout), list)
     assert "16 posts" in completed.stderr
-    assert "16 posts have no date" in completed.stderr
+    assert "16 posts without a date" in completed.stderr
     human = run("check", cwd=site)
-    assert human.returncode == 0 and "16 posts from 1 files" in human.stdout
+    assert human.returncode == 0 and "16 posts from 1 file" in human.stdout
 
 
 def test_check_exit_codes(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,7 +165,7 @@ def test_init_makes_a_site_that_builds_cleanly(
     completed = build(folder / "site.yaml", tmp_path)
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""  # no warnings
-    assert "1 posts from 1 files (0 drafts, 0 undated)" in completed.stdout
+    assert "1 post from 1 file (0 drafts, 0 undated)" in completed.stdout
     assert (folder / "_site" / "index.html").is_file()
     assert "Welcome to your new microblog!" in (folder / "_site" / "index.html").read_text()
 

@@ -158,7 +158,7 @@ def test_undated_posts_stay_out_of_feeds(
     )
     assert build(site, tmp_path / "out") == 0
     out = capsys.readouterr().out
-    assert "2 posts have no date" in out and "1 of 3 posts dated and in feeds" in out
+    assert "2 posts without a date" in out and "1 of 3 posts dated and in feeds" in out
     parsed = feedparser.parse((tmp_path / "out/feed.xml").read_bytes())
     assert [entry.title for entry in parsed.entries] == ["Dated"]
     archive = (tmp_path / "out/archive/index.html").read_text()
