@@ -137,3 +137,17 @@ def test_usage_error_is_exit_two() -> None:
     completed = run("check", "--no-such-flag")
     assert completed.returncode == 2
     assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
+
+
+def test_repos_own_sample_site_is_dated_and_fully_in_its_feeds(tmp_path: Path) -> None:
+    if not (REPO / ".git").exists():
+        pytest.skip("dates of the sample come from git history; this is not a clone")
+    records = json.loads(run("check", "--json", "--config", str(REPO / "site.yaml")).stdout)
+    assert all(record["date"] and record["date_origin"] == "git" for record in records)
+    output = tmp_path / "site"
+    completed = run("build", "--config", str(REPO / "site.yaml"), "--output", str(output))
+    assert completed.returncode == 0, completed.stderr
+    import feedparser
+
+    for feed in ("feed.xml", "atom.xml"):
+        assert len(feedparser.parse((output / feed).read_bytes()).entries) == 16
