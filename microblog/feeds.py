@@ -101,7 +101,7 @@ def _add_entry(
     entry.link(href=permalink)
     entry.published(post.date)
     entry.updated(post.date)
-    entry.description(as_html(post.summary or post.headline))
+    entry.description(as_html(post.summary or post.headline), isSummary=True)
     if config.feed.full_content:
         entry.content(html, type="html")
     for tag in post.tags:

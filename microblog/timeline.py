@@ -1,6 +1,6 @@
 """Merge what the readers read: dates by policy, unique ids and slugs, order, drafts.
 
-Pure: the git dates are looked up by the pipeline and handed in as a function.
+Pure: the git dates are looked up by content.py and handed in as a function.
 """
 
 from __future__ import annotations

@@ -428,3 +428,17 @@ def test_memory_sink_builds_the_same_site(dated_sample: Path, tmp_path: Path) ->
     on_disk = tree(tmp_path / "out")
     on_disk.pop(".microblog-output")
     assert sink.files == on_disk
+
+
+def test_feeds_without_full_content_carry_summaries(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(
+        {"content/a.md": "---\ndate: 2024-01-02\n---\nA *short* post <b>& more</b>.\n"},
+        config="title: T\nbase_url: https://example.org/\nfeed:\n  full_content: false\n",
+    )
+    assert build(site, tmp_path / "out") == 0
+    rss = feedparser.parse((tmp_path / "out/feed.xml").read_bytes())
+    atom = feedparser.parse((tmp_path / "out/atom.xml").read_bytes())
+    assert rss.bozo == 0 and atom.bozo == 0
+    assert "content" not in rss.entries[0] and "content" not in atom.entries[0]
+    assert rss.entries[0].summary == "A short post &amp; more."  # RSS descriptions are HTML
+    assert atom.entries[0].summary == "A short post & more."  # Atom summaries are text
