@@ -60,7 +60,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="microblog", description="Turn a microblog archive into a static site.")
+    parser = _Parser(
+        prog="microblog",
+        description="Turn a microblog archive into a static site.",
+        epilog="With no command it builds: 'microblog --output DIR' is 'microblog build"
+        " --output DIR'. 'microblog COMMAND --help' tells more.",
+    )
     parser.add_argument("--version", action="version", version="microblog 0.1.0")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into the output folder (default)")

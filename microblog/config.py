@@ -211,7 +211,16 @@ def read_config_file(config_path: Path) -> tuple[dict[str, Any], dict[str, int],
         raw = config_path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            [Problem(shown, 0, "MB001", Severity.ERROR, "config file not found")]
+            [
+                Problem(
+                    shown,
+                    0,
+                    "MB001",
+                    Severity.ERROR,
+                    "config file not found",
+                    "'microblog init DIR' makes a new site; --config PATH picks another file",
+                )
+            ]
         ) from None
     except OSError as exc:
         message = f"cannot read config file: {exc.strerror or exc}"
