@@ -442,3 +442,33 @@ def test_feeds_without_full_content_carry_summaries(make_site: MakeSite, tmp_pat
     assert "content" not in rss.entries[0] and "content" not in atom.entries[0]
     assert rss.entries[0].summary == "A short post &amp; more."  # RSS descriptions are HTML
     assert atom.entries[0].summary == "A short post & more."  # Atom summaries are text
+
+
+def test_rebuild_reuses_unchanged_files_and_rewrites_changed_ones(
+    dated_sample: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    css_inode = (output / "style.css").stat().st_ino
+    home = (output / "index.html").read_bytes()
+    (dated_sample / "site.yaml").write_text(
+        (dated_sample / "site.yaml").read_text() + "description: Changed\n"
+    )
+    assert build(dated_sample, output) == 0
+    assert (output / "style.css").stat().st_ino == css_inode  # the same file, linked
+    assert (output / "index.html").read_bytes() != home
+    assert b"Changed" in (output / "index.html").read_bytes()
+    assert (output / "style.css").stat().st_nlink == 1  # the old tree is gone
+
+
+def test_rebuild_never_links_through_a_planted_symlink(dated_sample: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    assert build(dated_sample, output) == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "style.css").write_bytes((output / "style.css").read_bytes())
+    (output / "style.css").unlink()
+    (output / "style.css").symlink_to(outside / "style.css")
+    assert build(dated_sample, output) == 0
+    assert not (output / "style.css").is_symlink()
+    assert (output / "style.css").stat().st_ino != (outside / "style.css").stat().st_ino
