@@ -5,9 +5,9 @@
 Each size is an archive of N dated posts with glued hashtag runs (300 distinct tags), built
 once into no output ("clean") and then rebuilt over its own output (median of --runs). The
 first size is the baseline: every row reports its clean time per post as a ratio to the
-baseline's, measured in the same run, so a slow or busy machine shifts all rows alike. `--against REV`
-also times the code of another git revision (extracted with `git archive` into a temporary
-folder) on the same inputs, and prints current / REV ratios. Nothing here is a test.
+baseline's, measured in the same run, so a slow or busy machine shifts all rows alike.
+`--against REV` also times the code of another git revision (extracted with `git archive`
+into a temporary folder) on the same inputs, side by side. Nothing here is a test.
 """
 
 from __future__ import annotations
