@@ -171,7 +171,7 @@ def test_two_megabyte_post(make_site: MakeSite, capsys: pytest.CaptureFixture[st
     code, records, err = check(site, capsys)
     assert code == 0, err
     by_source = {r["source"]: str(r["text"]) for r in records}
-    assert sorted(by_source) == ["content/good.txt:1", "content/huge.txt:1"]
+    assert sorted(by_source) == ["content/huge.txt:1", "content/huge.txt:2"]
     assert by_source["content/huge.txt:1"] == huge.rstrip()
 
 
