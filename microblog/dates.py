@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+MIN_YEAR = 1000
 
 _EXPORT_FORMATS = (
     "%a %b %d %H:%M:%S %z %Y",  # Twitter's created_at: "Thu Nov 03 08:50:26 +0000 2022"
@@ -14,7 +16,11 @@ def parse_date(value: str, tz: tzinfo) -> datetime | None:
     """An ISO 8601 date or datetime (or an export timestamp) as an aware datetime.
 
     A date alone means midnight and a naive time means local time, both in the site's time zone
-    `tz`. Returns None when the text is not a date that exists (`2024-02-30`, `25:00`).
+    `tz`. Returns None when the text is not a date that exists (`2024-02-30`, `25:00`), or has
+    a year before 1000, which RSS, sitemaps and HTML cannot write (they need four digits).
+    An offset with seconds (a zone's local mean time before it had standard time, like
+    Amsterdam's +00:19:32) cannot be written either: such a date is kept as the same instant
+    in UTC.
     """
     text = value.strip()
     if not text or len(text) > 64:
@@ -25,11 +31,13 @@ def parse_date(value: str, tz: tzinfo) -> datetime | None:
     try:
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=tz)
-        parsed.utcoffset()
+        offset = parsed.utcoffset()
         parsed.astimezone(tz)  # raises OverflowError at the edges of the calendar
+        if offset is not None and offset % timedelta(minutes=1):
+            parsed = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
-    return parsed
+    return parsed if parsed.year >= MIN_YEAR else None
 
 
 def _parse_iso(text: str) -> datetime | None:

@@ -3,7 +3,8 @@
 PyYAML's safe loader still has YAML 1.1 surprises (`no` is False, `010` is 8, `2024-02-30`
 raises ValueError) and expands alias bombs. This loader resolves only `true`/`false` and
 null implicitly, keeps every other scalar a string for the schema to interpret, refuses
-aliases, and turns any failure into one `YamlError` with a line number.
+aliases and characters no page can show (escapes like `"\\ud800"`), and turns any failure
+into one `YamlError` with a line number.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
+
+from microblog.text.decode import C1_CONTROLS, FORBIDDEN
 
 MAX_YAML_CHARS = 256 * 1024
 
@@ -38,6 +41,15 @@ class _StrictLoader(yaml.SafeLoader):
                 "aliases (*name) are not allowed", event.start_mark.line + 1 if event else 0
             )
         return super().compose_node(parent, index)
+
+    def construct_scalar(self, node: ScalarNode | MappingNode) -> Any:
+        value = super().construct_scalar(node)
+        text = value if isinstance(value, str) else ""
+        unshowable = FORBIDDEN.search(text) or C1_CONTROLS.search(text)
+        if unshowable:  # an escape like "\ud800" or "\x1b": no page or feed can hold it
+            code = f"U+{ord(unshowable.group()):04X}"
+            raise YamlError(f"character {code} cannot be shown", node.start_mark.line + 1)
+        return value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,14 @@ from microblog.problems import Problem, Severity
 
 MAX_DEPTH = 32
 _QUIET = {".ds_store", "thumbs.db", "desktop.ini"}  # OS litter: never posts, never reported
+# Python keeps the bytes of a file name that are not UTF-8 as lone surrogates ("\udcff"),
+# which no UTF-8 output (JSON, HTML, a terminal) can hold.
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def readable_relative(path: Path, site_dir: Path) -> str:
+    """`path` relative to the site folder, each byte of its name that is not UTF-8 as U+FFFD."""
+    return _UNDECODED.sub("\ufffd", site_relative(path, site_dir))
 
 
 @dataclass
@@ -29,7 +38,7 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
 
     def warn(self, path: Path, code: str, message: str, action: str) -> None:
-        shown = site_relative(path, self.site_dir)
+        shown = readable_relative(path, self.site_dir)
         self.problems.append(Problem(shown, 0, code, Severity.WARNING, message, action))
 
     def folder(self, folder: Path, ancestors: frozenset[str], depth: int) -> None:
@@ -58,7 +67,10 @@ class _Walk:
             else:
                 self.folder(path, ancestors | {real}, depth + 1)
         elif is_file and path.suffix.lower() in self.suffixes:
-            self.found.append(ContentFile(path, site_relative(path, self.site_dir)))
+            relative = readable_relative(path, self.site_dir)
+            if relative != site_relative(path, self.site_dir):
+                self.warn(path, "MB014", "file name is not valid UTF-8", "read, named with U+FFFD")
+            self.found.append(ContentFile(path, relative))
         elif not is_file and entry.is_symlink():
             self.warn(path, "MB047", "broken symbolic link", "skipped")
         # anything else (images, data, other files) is not a post

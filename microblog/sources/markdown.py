@@ -19,13 +19,13 @@ from microblog.sources.frontmatter import field_bool, field_date, field_lang, fi
 from microblog.sources.record import (
     Draft,
     read_head,
+    read_tags,
     site_url_resolver,
     slug_with_id,
-    tag_href_for,
     text_digest,
 )
 from microblog.text.html import absolutize_urls, plain_text_to_html
-from microblog.text.linkify import linkify_html
+from microblog.text.linkify import TagHref, linkify_html
 from microblog.text.slugs import clean_slug
 from microblog.text.titles import text_of_html
 
@@ -85,19 +85,41 @@ MD_FIELDS = {
 
 
 # Python-Markdown's inline link parser is quadratic in unclosed '[' (20,000 of them take
-# minutes) and its block parser recurses on nesting; past these, a post is shown as text.
+# minutes) and its block parser recurses on nesting. Its other parts are quadratic too: in the
+# paragraphs of a post, the lines of a paragraph, its inline markup and the depth of nested
+# lists and quotes (50,000 short paragraphs, 20,000 lines of `a` and `=`, or 2 MB of quotes
+# nested 2,000 deep take 15 to 30 seconds). MAX_MARKDOWN_UNITS of these, weighted by their
+# cost, take a second or two; past these, a post is shown as text.
 MAX_BRACKETS = 2000
+MAX_MARKDOWN_UNITS = 20_000
+_MARKUP_CHARS = "*_`<[&\"'\\!"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_NESTING = re.compile(r"^[ \t>]+", re.MULTILINE)
+
+
+def markdown_units(body: str) -> int:
+    """What Python-Markdown's quadratic parts grow with: 4 a line, 2 a paragraph (a block
+    between blank lines), 1 an inline markup character, 1 each 25 characters of indentation
+    and quote marks at the start of lines."""
+    lines = body.count("\n") + 1
+    blocks = len(_BLANK_LINE.findall(body)) + 1
+    markup = sum(body.count(char) for char in _MARKUP_CHARS)
+    nesting = sum(len(match) for match in _NESTING.findall(body))
+    return 4 * lines + 2 * blocks + markup + nesting // 25
 
 
 def render_markdown(source: str) -> str:
     return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
-def _post_html(body: str, path: str, line: int, config: SiteConfig) -> tuple[str, Problem | None]:
+def _post_html(
+    body: str, path: str, line: int, config: SiteConfig, tag_href: TagHref
+) -> tuple[str, Problem | None]:
     """The post's HTML, and a warning when Markdown could not take it."""
-    tag_href = tag_href_for(config)
     if body.count("[") > MAX_BRACKETS:
         reason = f"more than {MAX_BRACKETS} '[' characters"
+    elif markdown_units(body) > MAX_MARKDOWN_UNITS:
+        reason = "more lines, paragraphs and markup than it can parse quickly"
     else:
         try:
             html = linkify_html(render_markdown(body), tag_href)
@@ -128,13 +150,15 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     body = body.strip("\n")
     slug = yield from _choose_slug(head.values, path, body)
     date = head.values.get("date")
-    html, problem = _post_html(body, path, first_line, config)
+    source = Source(path, first_line)
+    post_tags, tag_links = yield from read_tags(body, tags.names, source, config)
+    html, problem = _post_html(body, path, first_line, config, tag_links)
     if problem:
         yield problem
     yield Draft(
         text=body,
         html=html,
-        source=Source(path, first_line),
+        source=source,
         id=str(PurePosixPath(path).with_suffix("")),
         slug=slug,
         date=date,
@@ -142,7 +166,7 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
         lang=head.values.get("lang"),
         draft=head.values.get("draft", False),
         title=head.values.get("title"),
-        extra_tags=tags.names,
+        tags=post_tags,
         rank=0,
         shown_text=text_of_html(html),
     ).to_post()

@@ -20,9 +20,11 @@ from microblog.text.hashtags import find_hashtags, tag_key, tag_slug
 from microblog.text.links import find_urls
 from microblog.text.mojibake import repair_mojibake
 from microblog.text.slugs import slug_from_text
-from microblog.text.titles import plain_words, shorten, title_from_text
+from microblog.text.titles import fold_whitespace, plain_words, shorten, title_from_text
 
 SUMMARY_CHARS = 300
+MAX_TAGS = 100  # distinct tags a post is listed under
+MAX_TAG_LINKS = 1_000  # hashtags linked in a post's HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +98,68 @@ def make_tag(name: str) -> Tag:
     return Tag(name=name, key=tag_key(name), slug=tag_slug(name))
 
 
-def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[Tag, ...]:
-    """Tags of a post: front-matter ones first, then hashtags in order; one per slug."""
+def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...], int]:
+    """Tags of a post: front-matter ones first, then hashtags in order; one per slug.
+
+    At most MAX_TAGS, with the number of further distinct tags: a tag's pages and feeds repeat
+    the whole post, so 30,000 distinct tags in one 200 KB post would write gigabytes.
+    """
     seen: dict[str, Tag] = {}
     names = [*extra, *(span.name for span in find_hashtags(text))]
+    slugs: set[str] = set()
     for name in names:
-        tag = make_tag(name)
-        seen.setdefault(tag.slug, tag)
-    return tuple(seen.values())
+        slug = tag_slug(name)
+        if slug not in slugs:
+            slugs.add(slug)
+            if len(seen) < MAX_TAGS:
+                seen[slug] = Tag(name=name, key=tag_key(name), slug=slug)
+    return tuple(seen.values()), len(slugs) - len(seen)
+
+
+class TagLinks:
+    """Where one post's hashtags link: each to the page of its tag, if the post has that tag
+    (see collect_tags), for the first MAX_TAG_LINKS hashtags; the others stay text.
+
+    A 200 KB run of `#a#a#a...` is 100,000 hashtags: as links it would weigh 5 MB on every page
+    that shows the post, and link one tag page over and over.
+    """
+
+    def __init__(self, config: SiteConfig, tags: Iterable[Tag]) -> None:
+        href = tag_href_for(config)
+        self._hrefs = {tag.slug: href(tag.name) for tag in tags}
+        self._slugs: dict[str, str] = {}
+        self._left = MAX_TAG_LINKS
+
+    def __call__(self, name: str) -> str | None:
+        if self._left <= 0:
+            return None
+        slug = self._slugs.get(name) or self._slugs.setdefault(name, tag_slug(name))
+        href = self._hrefs.get(slug)
+        if href is not None:
+            self._left -= 1
+        return href
+
+
+def read_tags(
+    text: str, extra: Iterable[str], source: Source, config: SiteConfig
+) -> Generator[Problem, None, tuple[tuple[Tag, ...], TagLinks]]:
+    """A post's tags and the links of its hashtags; tags past MAX_TAGS are reported."""
+    tags, left_out = collect_tags(text, extra)
+    if left_out:
+        yield Problem(
+            source.path,
+            source.line,
+            "MB032",
+            Severity.WARNING,
+            f"{len(tags) + left_out} distinct tags; only the first {MAX_TAGS} get tag pages",
+            "the others stay in the text, unlinked",
+        )
+    return tags, TagLinks(config, tags)
 
 
 def text_digest(text: str) -> str:
     """A post's identity from its text: NFC, whitespace folded, so re-wrapping keeps it."""
-    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    normal = fold_whitespace(unicodedata.normalize("NFC", text))
     return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -132,7 +183,7 @@ class Draft:
     lang: str | None
     draft: bool
     title: str | None
-    extra_tags: tuple[str, ...]
+    tags: tuple[Tag, ...]
     rank: int
     shown_text: str  # the words a reader sees: the text itself, or rendered Markdown's text
 
@@ -143,7 +194,7 @@ class Draft:
             date=self.date,
             text=self.text,
             html=self.html,
-            tags=collect_tags(self.text, self.extra_tags),
+            tags=self.tags,
             links=tuple(span.url for span in find_urls(self.text)),
             lang=self.lang,
             draft=self.draft,

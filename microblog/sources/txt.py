@@ -13,7 +13,7 @@ from microblog.config import SiteConfig
 from microblog.model import Post, Source
 from microblog.problems import Problem, Severity
 from microblog.sources.frontmatter import field_bool, field_date, field_lang
-from microblog.sources.record import Draft, read_head, slug_with_id, tag_href_for, text_digest
+from microblog.sources.record import Draft, read_head, read_tags, slug_with_id, text_digest
 from microblog.text.hashtags import ends_with_hashtag_run
 from microblog.text.html import plain_text_to_html
 
@@ -34,7 +34,6 @@ def parse_txt(text: str, path: str, config: SiteConfig) -> Iterator[Post | Probl
     head = yield from read_head(text, path, TXT_FIELDS, config.tz)
     date = head.values.get("date")
     newest_first = head.values.get("order") == "newest-first"
-    tag_href = tag_href_for(config)
     seen: dict[str, int] = {}
     for index, (line, post_text) in enumerate(split_posts(head.body, head.split.body_line)):
         digest = text_digest(post_text)
@@ -51,10 +50,12 @@ def parse_txt(text: str, path: str, config: SiteConfig) -> Iterator[Post | Probl
                 "identical to an earlier post in this file",
                 f"published with its own URL {slug}",
             )
+        source = Source(path, line)
+        tags, tag_links = yield from read_tags(post_text, (), source, config)
         yield Draft(
             text=post_text,
-            html=plain_text_to_html(post_text, tag_href),
-            source=Source(path, line),
+            html=plain_text_to_html(post_text, tag_links),
+            source=source,
             id=post_id,
             slug=slug,
             date=date,
@@ -62,7 +63,7 @@ def parse_txt(text: str, path: str, config: SiteConfig) -> Iterator[Post | Probl
             lang=head.values.get("lang"),
             draft=head.values.get("draft", False),
             title=None,
-            extra_tags=(),
+            tags=tags,
             rank=-index if newest_first else index,
             shown_text=post_text,
         ).to_post()

@@ -10,7 +10,7 @@ from microblog.problems import Problem, Severity
 # NUL and other C0 controls (but tab and line feed), DEL, lone surrogates and Unicode
 # non-characters: none may appear in HTML or XML output. C1 controls stay for now: the mojibake
 # repair reads them, and the readers drop what is left of them afterwards.
-_FORBIDDEN = re.compile(
+FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(
         f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
@@ -58,7 +58,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, list[Problem]]:
         text = _decode_by_line(raw, encoding, path, problems)
     text = text.removeprefix("\ufeff")  # a second BOM, left by a double conversion
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _FORBIDDEN.search(text):
+    if FORBIDDEN.search(text):
         text = _drop_forbidden(text, path, problems)
     return text, problems
 
@@ -99,7 +99,7 @@ def _decode_by_line(raw: bytes, encoding: str, path: str, problems: list[Problem
 
 def _drop_forbidden(text: str, path: str, problems: list[Problem]) -> str:
     for number, line in enumerate(text.split("\n"), start=1):
-        found = _FORBIDDEN.findall(line)
+        found = FORBIDDEN.findall(line)
         if found:
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in found})[:5])
             problems.append(
@@ -112,4 +112,4 @@ def _drop_forbidden(text: str, path: str, problems: list[Problem]) -> str:
                     "removed",
                 )
             )
-    return _FORBIDDEN.sub("", text)
+    return FORBIDDEN.sub("", text)

@@ -13,7 +13,7 @@ from typing import Final
 
 import nh3
 
-from microblog.text.linkify import link_text
+from microblog.text.linkify import TagHref, link_text
 from microblog.text.links import to_ascii_url
 
 _TAGS: Final = frozenset(
@@ -78,7 +78,7 @@ def _clean(
     return cleaned
 
 
-def plain_text_to_html(text: str, tag_href: Callable[[str], str]) -> str:
+def plain_text_to_html(text: str, tag_href: TagHref) -> str:
     """HTML for a plain-text post: all text escaped (HTML in a .txt post is shown, not run),
     bare URLs and hashtags linked, blank lines between paragraphs, line breaks as <br>."""
     paragraphs: list[str] = []

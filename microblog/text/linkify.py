@@ -18,17 +18,22 @@ _SKIP = {"a", "code", "pre", "script", "style", "textarea"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 
 
-def link_text(text: str, tag_href: Callable[[str], str]) -> str:
+TagHref = Callable[[str], str | None]
+"""The URL a hashtag (its name, without "#") links to, or None to leave it as text."""
+
+
+def link_text(text: str, tag_href: TagHref) -> str:
     """Escape plain `text` and turn its URLs and hashtags into links."""
     spans: list[tuple[int, int, str]] = []
-    hrefs: dict[str, str] = {}  # a tag is often linked many times: ask tag_href once
     for url in find_urls(text):
         label = escape(text[url.start : url.end], quote=False)
         spans.append((url.start, url.end, f'<a href="{escape(url.url)}">{label}</a>'))
     for tag in find_hashtags(text):
-        href = hrefs.get(tag.name) or hrefs.setdefault(tag.name, escape(tag_href(tag.name)))
+        href = tag_href(tag.name)
+        if href is None:
+            continue
         label = escape(text[tag.start : tag.end], quote=False)
-        spans.append((tag.start, tag.end, f'<a class="hashtag" href="{href}">{label}</a>'))
+        spans.append((tag.start, tag.end, f'<a class="hashtag" href="{escape(href)}">{label}</a>'))
     spans.sort()
     out: list[str] = []
     position = 0
@@ -43,7 +48,7 @@ def link_text(text: str, tag_href: Callable[[str], str]) -> str:
 
 
 class _Linker(HTMLParser):
-    def __init__(self, tag_href: Callable[[str], str]) -> None:
+    def __init__(self, tag_href: TagHref) -> None:
         super().__init__(convert_charrefs=True)
         self.tag_href = tag_href
         self.out: list[str] = []
@@ -72,7 +77,7 @@ class _Linker(HTMLParser):
         pass  # comments never reach a page
 
 
-def linkify_html(html: str, tag_href: Callable[[str], str]) -> str:
+def linkify_html(html: str, tag_href: TagHref) -> str:
     """Return `html` with hashtags and bare URLs in its text turned into links."""
     linker = _Linker(tag_href)
     linker.feed(html)

@@ -9,6 +9,7 @@ from microblog.text.hashtags import find_hashtags
 from microblog.text.links import find_urls
 
 _SPACE_BEFORE_MARK = re.compile(r" ([.,;:!?])(?= |$)")
+_WHITESPACE = re.compile(r"\s+")
 _BLOCKS = {"p", "br", "li", "div", "blockquote", "pre", "h2", "h3", "h4", "h5", "h6", "tr"}
 
 
@@ -43,8 +44,14 @@ def plain_words(text: str) -> str:
             parts.append(text[position:start])
             position = end
     parts.append(text[position:])
-    folded = " ".join(" ".join(parts).split())
+    folded = fold_whitespace(" ".join(parts))
     return _SPACE_BEFORE_MARK.sub(r"\1", folded)  # "a link ." once the link is cut out
+
+
+def fold_whitespace(text: str) -> str:
+    """`" ".join(text.split())` without a list of every word: a 60 MB post split into words
+    takes ten times its size in memory. (`\\s` and `str.split` agree on every character.)"""
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def shorten(text: str, max_chars: int) -> str:
