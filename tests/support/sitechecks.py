@@ -352,3 +352,129 @@ def _raw_links(tree: ET.Element) -> Iterator[str]:
                 yield from (part.split()[0] for part in value.split(",") if part.strip())
             elif name in LINK_ATTRIBUTES and value.strip():
                 yield value.strip()
+
+
+def reachable_pages(site_dir: Path, base_path: str, start: str = "index.html") -> set[str]:
+    """Output paths of the HTML pages reached from `start` by following internal links."""
+    base = _normalized_base(base_path)
+    graph: dict[str, set[str]] = {}
+    for page, _target, resolved in _link_targets(site_dir, base_path):
+        if resolved.startswith(base):
+            graph.setdefault(page, set()).add(_page_file(site_dir, unquote(resolved[len(base) :])))
+    reached = {start} if (site_dir / start).is_file() else set()
+    pending = list(reached)
+    while pending:
+        for target in graph.get(pending.pop(), ()):
+            if target not in reached and (site_dir / target).is_file():
+                reached.add(target)
+                pending.append(target)
+    return reached
+
+
+def reachable_posts(site_dir: Path, base_path: str) -> set[str]:
+    """Slugs of the post pages (`posts/<slug>/index.html`) reached from the home page.
+
+    The home page links its pages, the tags index and every tag page, so a post missing here is
+    on no listing a reader can find.
+    """
+    slugs = set()
+    for page in reachable_pages(site_dir, base_path):
+        parts = page.split("/")
+        if len(parts) == 3 and parts[0] == "posts" and parts[2] == "index.html":
+            slugs.add(parts[1])
+    return slugs
+
+
+def _page_file(site_dir: Path, relative: str) -> str:
+    """The file a static host serves for a path below the base ('' -> 'index.html')."""
+    if relative == "" or relative.endswith("/"):
+        return relative + "index.html"
+    return relative + "/index.html" if (site_dir / relative).is_dir() else relative
+
+
+CANARY = "CANARY-9c41e7d2-outside-the-site"
+"""A marker that only files outside the site folder hold: it must never reach the output."""
+
+
+def plant_canary(site_dir: Path, outside: Path) -> list[Path]:
+    """Files holding CANARY outside the site, and symlinks to them from content/, templates/
+    and static/ (posts, templates, a stylesheet and whole folders); returns the links made.
+
+    Links are named like what a reader, the template loader or the static copy would take,
+    so following any of them would put the marker into the output. Existing files are kept.
+    """
+    folder = outside / "canary-folder"
+    folder.mkdir(parents=True, exist_ok=True)
+    post = f"---\ntitle: {CANARY}\ntags: [{CANARY}]\n---\n{CANARY} #canary\n"
+    template = f"{CANARY}\n{{% block content %}}{{% endblock %}}\n"
+    targets = {
+        "canary.md": post,
+        "canary.txt": f"{CANARY} #canary\n",
+        "canary.html": template,
+        "canary.css": f"/* {CANARY} */\n",
+    }
+    for name, text in targets.items():
+        (outside / name).write_text(text, encoding="utf-8")
+        (folder / name).write_text(text, encoding="utf-8")
+    for name in ("base.html", "post.html", "index.html", "style.css"):
+        (folder / name).write_text(targets["canary.html"], encoding="utf-8")
+    links = {
+        "content/canary.md": outside / "canary.md",
+        "content/canary.txt": outside / "canary.txt",
+        "content/canary-folder": folder,
+        "templates/base.html": outside / "canary.html",
+        "templates/post.html": outside / "canary.html",
+        "templates/canary-folder": folder,
+        "static/style.css": outside / "canary.css",
+        "static/canary.css": outside / "canary.css",
+        "static/canary-folder": folder,
+    }
+    made = []
+    for name, target in links.items():
+        link = site_dir / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists() and not link.is_symlink():
+            link.symlink_to(target)
+            made.append(link)
+    return made
+
+
+def files_containing(root: Path, marker: str) -> list[str]:
+    """Files under root (symlinks not followed) whose bytes contain `marker` in any letter case
+    (a tag slug is lower case), as POSIX paths."""
+    needle = marker.lower().encode("utf-8")
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not path.is_symlink() and needle in path.read_bytes().lower():
+                found.append(path.relative_to(root).as_posix())
+    return found
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """{POSIX path: sha256} of every file under root: two builds compare byte for byte."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def site_base_url(site_dir: Path) -> str:
+    """A built site's base URL, as its sitemap gives it (the shortest `<loc>`: the home page)."""
+    root = ET.parse(site_dir / "sitemap.xml").getroot()
+    locs = [element.text or "" for element in root.iter() if _local(str(element.tag)) == "loc"]
+    return min(locs, key=len)
+
+
+def feed_post_slugs(feed: Path) -> set[str]:
+    """The post slugs an RSS or Atom feed carries, from each item's permalink (guid or id)."""
+    slugs = set()
+    for element in ET.parse(feed).getroot().iter():
+        if _local(str(element.tag)) in ("guid", "id"):
+            path = urlsplit(element.text or "").path
+            if "/posts/" in path:
+                slugs.add(unquote(path.rstrip("/").rpartition("/")[2]))
+    return slugs

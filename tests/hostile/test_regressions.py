@@ -1,0 +1,169 @@
+"""Regression tests for the bugs the hostile corpus and the random-site property found.
+
+Each test is named after what it fixes; the corpus case that found it is in its docstring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from microblog.cli import main
+from microblog.config import SiteConfig, load_config
+from microblog.dates import parse_date
+from microblog.model import Post
+from microblog.problems import Problem
+from microblog.sources import Parser
+from microblog.sources.markdown import MAX_MARKDOWN_UNITS, markdown_units, parse_markdown
+from microblog.sources.record import MAX_TAG_LINKS, MAX_TAGS
+from microblog.sources.txt import parse_txt
+from microblog.text.linkify import link_text
+from microblog.yamlsafe import YamlError, load_yaml
+from tests.conftest import MakeSite
+
+
+@pytest.fixture
+def config(make_site: MakeSite) -> SiteConfig:
+    site = make_site({}, base_url="https://example.org/sub/")
+    return load_config(site / "site.yaml")
+
+
+def read(
+    parser: Parser, text: str, path: str, config: SiteConfig
+) -> tuple[list[Post], list[Problem]]:
+    values = list(parser(text, path, config))
+    return (
+        [v for v in values if isinstance(v, Post)],
+        [v for v in values if isinstance(v, Problem)],
+    )
+
+
+def test_distinct_tag_flood_gets_at_most_max_tags_tag_pages(config: SiteConfig) -> None:
+    """tags-distinct-flood: 30,000 distinct tags in one 200 KB post wrote one tag page (and two
+    feeds) per tag, each holding the whole post: 88 GB before the disk filled up."""
+    text = "".join(f"#t{i}" for i in range(MAX_TAGS + 50))
+    posts, problems = read(parse_txt, text, "content/flood.txt", config)
+    (post,) = posts
+    assert [tag.slug for tag in post.tags] == [f"t{i}" for i in range(MAX_TAGS)]
+    assert [(p.location, p.code) for p in problems] == [("content/flood.txt:1", "MB032")]
+    assert post.text == text  # nothing is lost from the text
+    assert post.html.count('class="hashtag"') == MAX_TAGS  # no link to a page that is not made
+    assert f'href="/sub/tags/t{MAX_TAGS - 1}/"' in post.html
+    assert f"#t{MAX_TAGS}" in post.html and f'href="/sub/tags/t{MAX_TAGS}/"' not in post.html
+
+
+def test_front_matter_tags_count_towards_max_tags(config: SiteConfig) -> None:
+    names = ", ".join(f"f{i}" for i in range(MAX_TAGS))
+    posts, problems = read(
+        parse_markdown, f"---\ntags: [{names}]\n---\nbody #extra\n", "content/a.md", config
+    )
+    assert len(posts[0].tags) == MAX_TAGS and "extra" not in [t.slug for t in posts[0].tags]
+    assert [(p.location, p.code) for p in problems] == [("content/a.md:4", "MB032")]
+    assert 'class="hashtag"' not in posts[0].html  # #extra has no page, so no link
+
+
+def test_hashtag_links_are_capped_per_post(config: SiteConfig) -> None:
+    """tags-hash-run-200kb: 100,000 links to one tag made 5 MB of HTML on every page showing
+    the post; past MAX_TAG_LINKS a hashtag stays text."""
+    text = "#a" * (MAX_TAG_LINKS + 500)
+    for parser, path in ((parse_txt, "content/a.txt"), (parse_markdown, "content/a.md")):
+        posts, problems = read(parser, text, path, config)
+        assert problems == []
+        assert posts[0].html.count('class="hashtag"') == MAX_TAG_LINKS
+        assert [tag.slug for tag in posts[0].tags] == ["a"]
+
+
+def test_link_text_leaves_a_hashtag_without_href_as_text() -> None:
+    html = link_text("#keep and #drop <b>", lambda name: "/t/" if name == "keep" else None)
+    assert html == '<a class="hashtag" href="/t/">#keep</a> and #drop &lt;b&gt;'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "*a" * 25_000,  # inline markup in one paragraph
+        "a\n=\n" * 6_000,  # lines of one block
+        "a\n\n" * 12_000,  # paragraphs
+        "".join(">" * i + " x\n" for i in range(1_000)),  # quotes nested 1,000 deep
+    ],
+    ids=["emphasis", "setext-lines", "paragraphs", "nested-quotes"],
+)
+def test_markdown_too_costly_for_python_markdown_is_shown_as_text(
+    config: SiteConfig, body: str
+) -> None:
+    """markdown-quadratic: Python-Markdown is quadratic in these; 200 KB took 30-40 s each."""
+    assert markdown_units(body) > MAX_MARKDOWN_UNITS
+    started = time.perf_counter()
+    posts, problems = read(parse_markdown, body, "content/a.md", config)
+    assert time.perf_counter() - started < 10
+    assert [(p.location, p.code) for p in problems] == [("content/a.md:1", "MB027")]
+    assert posts[0].text == body.strip("\n")
+
+
+def test_ordinary_markdown_is_far_below_the_cost_limit() -> None:
+    line = "A *paragraph* with `code`, a [link](https://e.org) and it's fine.\n"
+    article = (line * 5 + "\n") * 100
+    assert markdown_units(article) < MAX_MARKDOWN_UNITS / 2
+
+
+def test_offset_with_seconds_is_written_as_the_same_instant_in_utc() -> None:
+    """dates-far-future-and-past: `1850-06-01` in Europe/Amsterdam (local mean time, +00:19:32)
+    gave `<pubDate>... +001932` and `0001-01-01T00:00:00-03:30:52` in feeds and sitemaps."""
+    parsed = parse_date("1850-06-01", ZoneInfo("Europe/Amsterdam"))
+    assert parsed == datetime(1850, 5, 31, 23, 40, 28, tzinfo=UTC)
+    assert parsed is not None and parsed.utcoffset() is not None
+    assert parse_date("2024-06-01", ZoneInfo("Europe/Amsterdam")) == datetime(
+        2024, 6, 1, tzinfo=ZoneInfo("Europe/Amsterdam")
+    )
+
+
+def test_year_before_1000_is_not_a_date() -> None:
+    """dates-far-future-and-past: `0001-01-01` made `Mon, 01 Jan 1 00:00:00` in RSS."""
+    assert parse_date("0999-12-31T12:00:00+00:00", UTC) is None
+    assert parse_date("0001-01-01", UTC) is None
+    assert parse_date("1000-01-01", UTC) == datetime(1000, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\x00", "\\x1b", "\\x85", "\\uFFFE"])
+def test_yaml_escape_of_an_unshowable_character_is_a_yaml_error(escape: str) -> None:
+    """site-yaml-escaped-controls: `title: "\\ud800"` crashed every build with a
+    UnicodeEncodeError (exit 1, no site) while `check` said all was well."""
+    with pytest.raises(YamlError) as error:
+        load_yaml(f'title: ok\ndescription: "a {escape} b"\n')
+    assert error.value.line == 2
+    assert load_yaml('title: "tab\\there"').data == {"title": "tab\there"}
+
+
+def test_site_yaml_with_an_escaped_surrogate_exits_2(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {"content/a.md": "post"}, config='title: "\\ud800"\nbase_url: https://e.org/\n'
+    )
+    assert main(["build", "--config", str(site / "site.yaml")]) == 2
+    assert "site.yaml:1: error MB002" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes on POSIX only")
+def test_file_name_that_is_not_utf8_is_read_and_reported(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """files-odd-names: `check --json` died with UnicodeEncodeError on a name like b'bad\\xff.md'
+    (Python keeps such bytes as lone surrogates, which stdout cannot encode)."""
+    site = make_site({})
+    path = os.path.join(os.fsencode(site / "content"), b"bad\xff.md")
+    Path(os.fsdecode(path)).write_text("a post from a Latin-1 file name #odd", encoding="utf-8")
+    assert main(["check", "--json", "--config", str(site / "site.yaml")]) == 1
+    captured = capsys.readouterr()
+    (record,) = json.loads(captured.out)
+    assert record["source"] == "content/bad\ufffd.md:1"
+    assert "content/bad\ufffd.md: warning MB014 file name is not valid UTF-8" in captured.err
+    output = site / "_site"
+    assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
+    assert (output / "posts" / "bad" / "index.html").is_file()
