@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from microblog.config import SiteConfig
+from microblog.output import OutputError, check_relative
 from microblog.paths import is_within
 from microblog.problems import Problem, Severity
 
@@ -41,26 +42,32 @@ def _gather(
     shown_root: Path | None = None,
 ) -> None:
     seen.add(os.path.realpath(folder))
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+
+    def warn(path: Path, code: str, message: str) -> None:
+        shown = path.relative_to(shown_root).as_posix() if shown_root else str(path)
+        problems.append(Problem(shown, 0, code, Severity.WARNING, message, "not copied"))
+
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        warn(folder, "MB082", f"cannot list folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
         path = Path(entry.path)
         if entry.name.startswith(".") and entry.name not in (".well-known",):
             continue
         real = os.path.realpath(path)
         if not is_within(real, allowed_real):
-            shown = path.relative_to(shown_root).as_posix() if shown_root else str(path)
-            problems.append(
-                Problem(
-                    shown,
-                    0,
-                    "MB080",
-                    Severity.WARNING,
-                    "symbolic link leads outside the site folder",
-                    "not copied",
-                )
-            )
+            warn(path, "MB080", "symbolic link leads outside the site folder")
             continue
         if entry.is_dir():
             if real not in seen:  # a folder reached twice (a link loop) is walked once
                 _gather(path, root, allowed_real, files, problems, seen, shown_root)
         elif entry.is_file():
-            files[path.relative_to(root).as_posix()] = path
+            relative = path.relative_to(root).as_posix()
+            try:
+                check_relative(relative)
+            except OutputError as exc:  # "a\\b.css": a separator on Windows and in URLs
+                warn(path, "MB082", f"file name cannot be published: {exc}")
+                continue
+            files[relative] = path

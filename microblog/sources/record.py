@@ -24,6 +24,7 @@ from microblog.text.titles import fold_whitespace, plain_words, shorten, title_f
 
 SUMMARY_CHARS = 300
 MAX_TAGS = 100  # distinct tags a post is listed under
+MAX_TAGGED_CHARS = 20_000_000  # a post's length times its tags: what its tag pages repeat
 MAX_TAG_LINKS = 1_000  # hashtags linked in a post's HTML
 
 
@@ -101,9 +102,11 @@ def make_tag(name: str) -> Tag:
 def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...], int]:
     """Tags of a post: front-matter ones first, then hashtags in order; one per slug.
 
-    At most MAX_TAGS, with the number of further distinct tags: a tag's pages and feeds repeat
-    the whole post, so 30,000 distinct tags in one 200 KB post would write gigabytes.
+    At most `tag_limit(text)`, with the number of further distinct tags: a tag's pages and
+    feeds repeat the whole post, so 30,000 distinct tags in one 200 KB post, or 100 in a
+    60 MB one, would write gigabytes.
     """
+    limit = tag_limit(text)
     seen: dict[str, Tag] = {}
     names = [*extra, *(span.name for span in find_hashtags(text))]
     slugs: set[str] = set()
@@ -111,9 +114,14 @@ def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...],
         slug = tag_slug(name)
         if slug not in slugs:
             slugs.add(slug)
-            if len(seen) < MAX_TAGS:
+            if len(seen) < limit:
                 seen[slug] = Tag(name=name, key=tag_key(name), slug=slug)
     return tuple(seen.values()), len(slugs) - len(seen)
+
+
+def tag_limit(text: str) -> int:
+    """How many tags a post may have: MAX_TAGS, fewer for a post over 200,000 characters."""
+    return min(MAX_TAGS, MAX_TAGGED_CHARS // max(len(text), 1))
 
 
 class TagLinks:
@@ -143,7 +151,7 @@ class TagLinks:
 def read_tags(
     text: str, extra: Iterable[str], source: Source, config: SiteConfig
 ) -> Generator[Problem, None, tuple[tuple[Tag, ...], TagLinks]]:
-    """A post's tags and the links of its hashtags; tags past MAX_TAGS are reported."""
+    """A post's tags and the links of its hashtags; tags past the limit are reported."""
     tags, left_out = collect_tags(text, extra)
     if left_out:
         yield Problem(
@@ -151,8 +159,9 @@ def read_tags(
             source.line,
             "MB032",
             Severity.WARNING,
-            f"{len(tags) + left_out} distinct tags; only the first {MAX_TAGS} get tag pages",
-            "the others stay in the text, unlinked",
+            f"{len(tags) + left_out} distinct tags, more than a post of {len(text):,} characters"
+            f" may have ({tag_limit(text)}): each tag page repeats the post",
+            f"the first {len(tags)} get tag pages, the others stay in the text, unlinked",
         )
     return tags, TagLinks(config, tags)
 

@@ -300,6 +300,15 @@ def odd_file_names(site: Path, _outside: Path) -> None:
             handle.write(f"post from an odd file name {label!r} #names\n".encode())
 
 
+def odd_static_names(site: Path, _outside: Path) -> None:
+    """Static files named with a backslash, a newline, markup, and invalid UTF-8."""
+    static = os.fsencode(site / "static")
+    os.makedirs(static, exist_ok=True)
+    for name in (b"a\\b.css", b"new\nline.css", b"<script>.txt", b"bad\xff.txt", b"ok.css"):
+        with open(os.path.join(static, name), "wb") as handle:
+            handle.write(b"body { color: black }\n")
+
+
 GENERATORS: dict[str, Callable[[Path, Path], None]] = {
     function.__name__: function
     for function in (
@@ -320,5 +329,6 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
         symlink_loops,
         nfd_tags,
         odd_file_names,
+        odd_static_names,
     )
 }

@@ -3,12 +3,13 @@ raise nothing, exit as documented, and the built site passes the shared checks.
 
 Each example is a site with random file names (Unicode, markup, spaces, odd suffixes, hidden
 files, folders), random bytes or random text (front matter with hostile keys and values,
-hashtags, markup, mojibake, control characters) in random encodings and line ends, and
-symlinks to a marked file outside the site. For every example: `check` exits 0, or 1 exactly
-when it printed a warning or an error; `build` exits 0; both exit 2 (one line a problem, each
-naming site.yaml) only when site.yaml itself is broken. The output has no active markup,
-nothing of the marked file, every published post on its own reachable page, no undated post
-in a feed, nothing changed outside it, and a second build is byte for byte the same.
+hashtags, markup, mojibake, control characters) in random encodings and line ends, static
+files with odd names, and symlinks to a marked file outside the site. For every example:
+`check` exits 0, or 1 exactly when it printed a warning or an error; `build` exits 0; both
+exit 2 (one line a problem, each naming site.yaml) only when site.yaml itself is broken. The
+output has no active markup, nothing of the marked file, every published post on its own
+reachable page, no undated post in a feed, nothing changed outside it, and a second build is
+byte for byte the same.
 """
 
 from __future__ import annotations
@@ -240,11 +241,17 @@ def site_yaml(draw: st.DrawFn) -> tuple[str, bool]:
     return text, True
 
 
+STATIC_NAMES = st.lists(st.one_of(NAME_CHARS, st.just("\\")), min_size=1, max_size=10).map(
+    lambda chars: "".join(chars).strip(".") or "plain"
+)
+
+
 @dataclass
 class RandomSite:
     config: str
     config_valid: bool
     files: dict[str, bytes] = field(default_factory=dict)
+    static: list[str] = field(default_factory=list)
     canary: bool = False
 
 
@@ -252,7 +259,8 @@ class RandomSite:
 def random_sites(draw: st.DrawFn) -> RandomSite:
     config, valid = draw(site_yaml())
     files = draw(st.dictionaries(file_path(), post_file(), min_size=1, max_size=6))
-    return RandomSite(config, valid, files, draw(st.booleans()))
+    static = draw(st.lists(STATIC_NAMES, max_size=3))
+    return RandomSite(config, valid, files, static, draw(st.booleans()))
 
 
 # -- the property ------------------------------------------------------------------------
@@ -269,6 +277,11 @@ def write_site(example: RandomSite, work: Path) -> Path:
             path.write_bytes(data)
         except OSError:  # a name the file system refuses (a file where a folder is wanted)
             continue
+    for name in example.static:
+        path = site / "static" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("/* a static file */\n", encoding="utf-8")
     if example.canary:
         plant_canary(site, work / "outside")
     return site

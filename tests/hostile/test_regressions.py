@@ -8,24 +8,31 @@ from __future__ import annotations
 import json
 import os
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microblog.cli import main
 from microblog.config import SiteConfig, load_config
 from microblog.dates import parse_date
 from microblog.model import Post
+from microblog.output import DirectorySink
 from microblog.problems import Problem
 from microblog.sources import Parser
 from microblog.sources.markdown import MAX_MARKDOWN_UNITS, markdown_units, parse_markdown
-from microblog.sources.record import MAX_TAG_LINKS, MAX_TAGS
+from microblog.sources.record import MAX_TAG_LINKS, MAX_TAGGED_CHARS, MAX_TAGS, tag_limit
 from microblog.sources.txt import parse_txt
 from microblog.text.linkify import link_text
+from microblog.text.titles import fold_whitespace
 from microblog.yamlsafe import YamlError, load_yaml
 from tests.conftest import MakeSite
+
+WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
 
 
 @pytest.fixture
@@ -56,6 +63,19 @@ def test_distinct_tag_flood_gets_at_most_max_tags_tag_pages(config: SiteConfig) 
     assert post.html.count('class="hashtag"') == MAX_TAGS  # no link to a page that is not made
     assert f'href="/sub/tags/t{MAX_TAGS - 1}/"' in post.html
     assert f"#t{MAX_TAGS}" in post.html and f'href="/sub/tags/t{MAX_TAGS}/"' not in post.html
+
+
+def test_long_post_gets_fewer_tag_pages(config: SiteConfig) -> None:
+    """A 64 MB post (within the file limit) with 100 distinct tags would write 300 copies of
+    itself, 20 GB; a post's length times its tags stays under MAX_TAGGED_CHARS."""
+    words = "latency cache queue shard " * (MAX_TAGGED_CHARS // 26 // 4)  # a quarter of it
+    text = words + "".join(f"#t{i}" for i in range(10))
+    posts, problems = read(parse_txt, text, "content/long.txt", config)
+    assert tag_limit(text) == 3
+    assert [tag.slug for tag in posts[0].tags] == ["t0", "t1", "t2"]
+    assert [(p.location, p.code) for p in problems] == [("content/long.txt:1", "MB032")]
+    assert "10 distinct tags" in problems[0].message
+    assert tag_limit("short") == MAX_TAGS and tag_limit("x" * (MAX_TAGGED_CHARS + 1)) == 0
 
 
 def test_front_matter_tags_count_towards_max_tags(config: SiteConfig) -> None:
@@ -104,6 +124,25 @@ def test_markdown_too_costly_for_python_markdown_is_shown_as_text(
     assert time.perf_counter() - started < 10
     assert [(p.location, p.code) for p in problems] == [("content/a.md:1", "MB027")]
     assert posts[0].text == body.strip("\n")
+
+
+@given(st.text(st.sampled_from([*WHITESPACE, "a", "é", "日", "\u200b", "#"]), max_size=40))
+def test_fold_whitespace_is_split_and_join(text: str) -> None:
+    assert fold_whitespace(text) == " ".join(text.split())
+
+
+def test_fold_whitespace_makes_no_list_of_words() -> None:
+    """big-2mb-line: `" ".join(text.split())` (in text_digest and plain_words) took ten times
+    a post's size in memory; with the rest, a 60 MB post needed 1.1 GB to be read."""
+    text = "latency cache queue shard\n" * 200_000  # 5 MB
+    tracemalloc.start()
+    try:
+        folded = fold_whitespace(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(text)  # split and join peak near ten times
+    assert folded == " ".join(text.split())
 
 
 def test_ordinary_markdown_is_far_below_the_cost_limit() -> None:
@@ -167,3 +206,41 @@ def test_file_name_that_is_not_utf8_is_read_and_reported(
     output = site / "_site"
     assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
     assert (output / "posts" / "bad" / "index.html").is_file()
+
+
+def test_rebuild_compares_a_previous_file_without_reading_it_whole(tmp_path: Path) -> None:
+    """A 700 MB file in static/ took 1.5 GB to rebuild: the previous build's copy was read
+    whole to see whether it could be hard-linked. Now it is compared a chunk at a time."""
+    data = os.urandom(1024) * 16 * 1024  # 16 MB
+    output = tmp_path / "out"
+    first = DirectorySink(output)
+    first.write("video.mp4", data)
+    first.commit()
+    second = DirectorySink(output)
+    tracemalloc.start()
+    try:
+        second.write("video.mp4", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(data) // 4
+    assert (second.root / "video.mp4").stat().st_nlink == 2  # linked, not written again
+    third = DirectorySink(output)
+    third.write("video.mp4", data[:-1] + b"!")  # same size, last byte differs
+    assert (third.root / "video.mp4").stat().st_nlink == 1
+    assert (third.root / "video.mp4").read_bytes()[-1:] == b"!"
+    second.discard()
+    third.discard()
+
+
+def test_static_file_whose_name_cannot_be_published_is_reported_not_fatal(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """static-odd-names: `static/a\\b.css` (a legal POSIX name) stopped every build with exit 2,
+    "refusing an unsafe output path", though exit 2 is for a broken site.yaml only."""
+    site = make_site({"content/a.md": "post", "static/a\\b.css": "x", "static/ok.css": "y"})
+    output = site / "_site"
+    assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
+    assert "static/a\\b.css: warning MB082" in capsys.readouterr().err
+    assert (output / "ok.css").read_text() == "y"
+    assert not any("\\" in path.name for path in output.iterdir())
