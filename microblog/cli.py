@@ -162,7 +162,7 @@ def run_build(args: argparse.Namespace) -> int:
         _err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
         _err(f"build failed: {config.output_dir} was left as it was")
         return EXIT_PROBLEMS
-    except OutputError:
+    except (OutputError, ConfigError):
         raise
     except Exception as exc:  # a bug: keep the old site and say so in one line
         if args.verbose:
