@@ -7,6 +7,7 @@ paths that would leave the output folder and output folders that would destroy t
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import tempfile
@@ -29,6 +30,8 @@ class OutputError(Exception):
 class Sink(Protocol):
     def write(self, path: str, data: bytes) -> None: ...
 
+    def copy(self, path: str, source: Path) -> None: ...
+
 
 def check_relative(path: str) -> PurePosixPath:
     """A relative POSIX path with no '..', no absolute part and no empty segment."""
@@ -48,6 +51,9 @@ class MemorySink:
 
     def write(self, path: str, data: bytes) -> None:
         self.files[str(check_relative(path))] = data
+
+    def copy(self, path: str, source: Path) -> None:
+        self.write(path, source.read_bytes())
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -98,6 +104,21 @@ class DirectorySink:
             return
         with target.open("xb") as handle:  # never through a link, never twice
             handle.write(data)
+
+    def copy(self, path: str, source: Path) -> None:
+        """Copy a static file a chunk at a time: a 700 MB video is never held in memory."""
+        parts = check_relative(path).parts
+        target = self.root.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.output.joinpath(*parts)
+        try:
+            if stays_inside(previous, self.output) and filecmp.cmp(previous, source, shallow=False):
+                os.link(previous, target)
+                return
+        except OSError:
+            pass
+        with source.open("rb") as reader, target.open("xb") as writer:
+            shutil.copyfileobj(reader, writer)
 
     def _link_unchanged(self, previous: Path, target: Path, data: bytes) -> bool:
         """Hard-link the previous build's identical file instead of writing it again.

@@ -48,14 +48,15 @@ def build_site(
     for page in pages:
         sink.write(page.path, render_page(env, page))
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
-    feeds = list(make_all_feeds(config, content, fallback))
-    for path, data in feeds:
+    feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
+    for path, data in make_all_feeds(config, content, fallback):
         sink.write(path, data)
+        feeds.append(path)
     extras = site_files(config, pages)
     for path, data in extras.items():
         sink.write(path, data)
     taken = {path.casefold() for path in extras} | {page.path.casefold() for page in pages}
-    taken |= {path.casefold() for path, _ in feeds}
+    taken |= {path.casefold() for path in feeds}
     static, static_problems = copy_static(config, sink, taken)
     return BuildResult(
         content=content,
@@ -113,7 +114,7 @@ def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, l
                 )
             )
             continue
-        sink.write(path, source.read_bytes())
+        sink.copy(path, source)
         copied += 1
     return copied, problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,5 +105,11 @@ def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None
 
 def _read_bytes(path: Path) -> bytes | None:
     with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            return None
+        # read(MAX_FILE_BYTES + 1) would allocate the whole limit for every file, however small.
+        data = handle.read(size + 1)
+        if len(data) > size:  # the file grew while being read: read the rest, still bounded
+            data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     return None if len(data) > MAX_FILE_BYTES else data

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 import tracemalloc
 from datetime import UTC, datetime
@@ -19,9 +20,11 @@ from hypothesis import strategies as st
 
 from microblog.cli import main
 from microblog.config import SiteConfig, load_config
+from microblog.content import load_content
 from microblog.dates import parse_date
 from microblog.model import Post
 from microblog.output import DirectorySink
+from microblog.pipeline import build_to_folder
 from microblog.problems import Problem
 from microblog.sources import Parser
 from microblog.sources.markdown import MAX_MARKDOWN_UNITS, markdown_units, parse_markdown
@@ -231,6 +234,50 @@ def test_rebuild_compares_a_previous_file_without_reading_it_whole(tmp_path: Pat
     assert (third.root / "video.mp4").read_bytes()[-2:] == b"\xfe!"
     second.discard()
     third.discard()
+
+
+def test_reading_a_small_post_allocates_little(make_site: MakeSite) -> None:
+    """Found while measuring big-static-file: every content file was read with
+    `read(MAX_FILE_BYTES + 1)`, which allocates the whole 64 MB limit for a 40-byte post."""
+    site = make_site({"content/a.md": "---\ndate: 2024-01-02\n---\nhello #x\n"})
+    config = load_config(site / "site.yaml")
+    load_content(config)  # first use imports Markdown, ftfy, nh3: not what is measured
+    tracemalloc.start()
+    try:
+        load_content(config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024
+
+
+def test_static_file_is_copied_without_being_read_whole(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """big-static-file: each static file was read whole into memory to be copied, so a 1 GB
+    video in static/ took over 1 GB. Now it is copied a chunk at a time, and a rebuild
+    hard-links the previous build's identical copy."""
+    site = make_site({"content/a.md": "---\ndate: 2024-01-02\n---\nhello #x\n"})
+    config = load_config(site / "site.yaml", {"output_dir": str(tmp_path / "out")})
+    build_to_folder(config)  # first use imports Markdown, ftfy, nh3: not what is measured
+    shutil.rmtree(tmp_path / "out")
+    data = bytes(range(256)) * 4 * 16 * 1024  # 16 MB
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "video.mp4").write_bytes(data)
+    for build in ("clean", "rebuild"):
+        tracemalloc.start()
+        try:
+            build_to_folder(config)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < len(data) // 4, build
+    copied = tmp_path / "out" / "video.mp4"
+    assert copied.read_bytes() == data
+    assert copied.stat().st_ino != (site / "static" / "video.mp4").stat().st_ino
+    (site / "static" / "video.mp4").write_bytes(data[:-1] + b"!")
+    build_to_folder(config)
+    assert copied.read_bytes()[-2:] == b"\xfe!"
 
 
 def test_static_file_whose_name_cannot_be_published_is_reported_not_fatal(
