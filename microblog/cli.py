@@ -145,7 +145,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         records = [post.to_json() for post in content.timeline.all_posts]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    print_content_summary(content, summary_stream)
+    print_content_summary(content, content.problems, summary_stream)
     return EXIT_PROBLEMS if any(is_problem(p) for p in content.problems) else EXIT_OK
 
 
@@ -177,7 +177,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def print_build_summary(result: BuildResult, config: SiteConfig) -> None:
-    print_content_summary(result.content, sys.stdout)
+    print_content_summary(result.content, result.problems, sys.stdout)
     timeline = result.content.timeline
     sys.stdout.write(
         f"wrote {result.pages} pages, {result.feeds} feeds ({result.feed_posts} of "
@@ -195,10 +195,11 @@ def report_problems(problems: Sequence[Problem], *, verbose: bool) -> None:
         _err(f"... and {len(problems) - limit} more (--verbose shows them all)")
 
 
-def print_content_summary(content: Content, stream: TextIO) -> None:
+def print_content_summary(content: Content, problems: Sequence[Problem], stream: TextIO) -> None:
+    """Posts, tags, repairs, and the errors and warnings of every stage that ran."""
     timeline = content.timeline
-    errors = sum(1 for p in content.problems if p.severity is Severity.ERROR)
-    warnings = sum(1 for p in content.problems if p.severity is Severity.WARNING)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     tags = sorted(content.tags, key=lambda t: (-t.count, t.slug))
     lines = [
         f"{_count(len(timeline.posts), 'post')} from {_count(content.files, 'file')}"

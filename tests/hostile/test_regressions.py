@@ -288,6 +288,8 @@ def test_static_file_whose_name_cannot_be_published_is_reported_not_fatal(
     site = make_site({"content/a.md": "post", "static/a\\b.css": "x", "static/ok.css": "y"})
     output = site / "_site"
     assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
-    assert "static/a\\b.css: warning MB082" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "static/a\\b.css: warning MB082" in captured.err
+    assert "0 errors, 1 warning\n" in captured.out  # the summary counts every stage's problems
     assert (output / "ok.css").read_text() == "y"
     assert not any("\\" in path.name for path in output.iterdir())
