@@ -21,7 +21,7 @@ from microblog.config import CONFIG_FILE, ConfigError, SiteConfig, load_config
 from microblog.content import Content, load_content
 from microblog.output import OutputError, check_output_folder
 from microblog.paths import display_path
-from microblog.pipeline import BuildResult, build_to_folder
+from microblog.pipeline import BuildResult, build_to_folder, site_file_problems
 from microblog.problems import Problem, Severity, is_problem
 from microblog.render import RenderError
 from microblog.scaffold import ScaffoldError, init_site, new_post, open_in_editor
@@ -140,13 +140,14 @@ def _load(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> 
 def run_check(args: argparse.Namespace) -> int:
     config = _load(args)
     content = load_content(config)
+    problems = content.problems + tuple(site_file_problems(config))
     summary_stream = sys.stderr if args.json else sys.stdout
-    report_problems(content.problems, verbose=args.verbose)
+    report_problems(problems, verbose=args.verbose)
     if args.json:
         records = [post.to_json() for post in content.timeline.all_posts]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    print_content_summary(content, content.problems, summary_stream)
-    return EXIT_PROBLEMS if any(is_problem(p) for p in content.problems) else EXIT_OK
+    print_content_summary(content, problems, summary_stream)
+    return EXIT_PROBLEMS if any(is_problem(p) for p in problems) else EXIT_OK
 
 
 def source_date_epoch() -> int | None:

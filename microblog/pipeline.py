@@ -16,7 +16,7 @@ from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pages import Page, Urls, plan_pages
 from microblog.paths import display_path, stays_inside
 from microblog.problems import Problem, Severity
-from microblog.render import make_environment, render_page
+from microblog.render import inspect_templates, make_environment, render_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +63,17 @@ def build_site(
         pages=len(pages),
         feeds=len(feeds),
         static_files=static + len(extras),
-        problems=content.problems + tuple(problems) + tuple(static_problems),
+        problems=content.problems
+        + tuple(problems)
+        + tuple(inspect_templates(config))
+        + tuple(static_problems),
         seconds=time.perf_counter() - started,
     )
+
+
+def site_file_problems(config: SiteConfig) -> list[Problem]:
+    """What `check` can say of templates/ and static/ without building."""
+    return inspect_templates(config) + collect_static(config)[1]
 
 
 def make_all_feeds(

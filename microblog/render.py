@@ -19,6 +19,7 @@ from microblog.problems import Problem, Severity
 from microblog.text.titles import shorten
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+UNUSABLE = "a build stops at the first page that uses it"
 
 
 class SiteTemplateLoader(jinja2.FileSystemLoader):
@@ -78,6 +79,55 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
+def inspect_templates(config: SiteConfig) -> list[Problem]:
+    """Problems with the site's own templates/, found without rendering anything.
+
+    A file linked from outside the site is never read (the package default stands in) and a
+    template that does not parse would stop the build: both are said before it is run.
+    """
+    folder = config.templates_dir
+    if not folder.is_dir() and not folder.is_symlink():
+        return []
+    site_real = os.path.realpath(config.site_dir)
+    if not is_within(os.path.realpath(folder), site_real):
+        return [_outside_link(config, folder)]
+    problems: list[Problem] = []
+    env = make_environment(config)
+    for top, dirs, files in os.walk(folder):  # links to folders are not walked into
+        for name in sorted(dirs + files):
+            path = Path(top, name)
+            if name in dirs and not path.is_symlink():
+                continue
+            if not is_within(os.path.realpath(path), site_real):
+                problems.append(_outside_link(config, path))
+            elif name in files and not name.startswith("."):
+                problems.extend(_parse_problems(env, path))
+        dirs.sort()
+    return problems
+
+
+def _parse_problems(env: jinja2.Environment, path: Path) -> list[Problem]:
+    try:
+        env.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        message = f"template error: {exc.message or exc}"
+        return [_template_problem(str(path), exc.lineno, message, UNUSABLE)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [_template_problem(str(path), 0, f"template cannot be read: {exc}", UNUSABLE)]
+    return []
+
+
+def _outside_link(config: SiteConfig, path: Path) -> Problem:
+    return Problem(
+        path.relative_to(config.site_dir).as_posix(),
+        0,
+        "MB071",
+        Severity.WARNING,
+        "symbolic link leads outside the site folder",
+        "not read; the default template is used",
+    )
+
+
 def _card_renderer(env: jinja2.Environment) -> Callable[[Post], Markup]:
     """`card(post)`: the `post_card` macro of `_macros.html`, rendered once per post.
 
@@ -103,16 +153,22 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         html = template.render({**page.context, "page_path": page.path})
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or page.template
-        raise RenderError(_template_problem(where, exc.lineno, exc.message or str(exc))) from exc
+        raise RenderError(
+            _template_problem(where, exc.lineno, f"template error: {exc.message or exc}")
+        ) from exc
     except jinja2.TemplateNotFound as exc:
         raise RenderError(
-            _template_problem(page.template, 0, f"template not found: {exc.name}")
+            _template_problem(page.template, 0, f"template error: template not found: {exc.name}")
         ) from exc
     except Exception as exc:  # a template raised: find its frame for file and line
         filename, line = _template_frame(exc)
         message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise RenderError(
-            _template_problem(filename or page.template, line, f"{message} (rendering {page.path})")
+            _template_problem(
+                filename or page.template,
+                line,
+                f"template error: {message} (rendering {page.path})",
+            )
         ) from exc
     return html.encode("utf-8")
 
@@ -124,12 +180,10 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int]:
     return None, 0
 
 
-def _template_problem(filename: str, line: int | None, message: str) -> Problem:
-    return Problem(
-        display_path(filename),
-        line or 0,
-        "MB070",
-        Severity.ERROR,
-        f"template error: {message}",
-        "build stopped; previous output kept",
-    )
+def _template_problem(
+    filename: str,
+    line: int | None,
+    message: str,
+    action: str = "build stopped; previous output kept",
+) -> Problem:
+    return Problem(display_path(filename), line or 0, "MB070", Severity.ERROR, message, action)

@@ -293,3 +293,22 @@ def test_static_file_whose_name_cannot_be_published_is_reported_not_fatal(
     assert "0 errors, 1 warning\n" in captured.out  # the summary counts every stage's problems
     assert (output / "ok.css").read_text() == "y"
     assert not any("\\" in path.name for path in output.iterdir())
+
+
+def test_templates_folder_linked_from_outside_is_reported(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """symlinks-outside-the-site: a `templates/` link leading out of the site was ignored in
+    silence (the defaults stood in, and nobody was told why their templates did nothing)."""
+    site = make_site({"content/a.md": "---\ndate: 2024-01-02\n---\nhello #x\n"})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "base.html").write_text("CANARY {% block content %}{% endblock %}\n")
+    (site / "templates").symlink_to(outside)
+    config = str(site / "site.yaml")
+    assert main(["check", "--config", config]) == 1
+    assert "templates: warning MB071 symbolic link leads outside" in capsys.readouterr().err
+    output = tmp_path / "out"
+    assert main(["build", "--config", config, "--output", str(output)]) == 0
+    assert "templates: warning MB071" in capsys.readouterr().err
+    assert "CANARY" not in (output / "index.html").read_text()
