@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, print, choose the exit code.
 
-This is the only module that prints. Exit codes: 0 clean, 1 a post had a problem (`check`) or
-the build failed (`build`), 2 a fatal configuration or usage error.
+This is the only module that prints. Exit codes: 0 clean, 1 a post, template or static file had
+a problem (`check`, `build --strict`) or the build failed (`build`), 2 a fatal configuration or
+usage error.
 """
 
 from __future__ import annotations
@@ -71,8 +72,14 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site into the output folder (default)")
     _common(build)
     _site_options(build)
-    build.add_argument("--strict", action="store_true", help="exit 1 when any post had a problem")
-    check = commands.add_parser("check", help="read every post and report problems")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any post, template or static file had a problem",
+    )
+    check = commands.add_parser(
+        "check", help="read every post, template and static file and report problems"
+    )
     _common(check)
     check.add_argument("--json", action="store_true", help="print the content records as JSON")
     _add_preview_commands(commands)

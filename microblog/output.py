@@ -7,12 +7,11 @@ paths that would leave the output folder and output folders that would destroy t
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from microblog.config import SiteConfig
 from microblog.paths import stays_inside
@@ -30,7 +29,7 @@ class OutputError(Exception):
 class Sink(Protocol):
     def write(self, path: str, data: bytes) -> None: ...
 
-    def copy(self, path: str, source: Path) -> None: ...
+    def copy(self, path: str, source: BinaryIO) -> None: ...
 
 
 def check_relative(path: str) -> PurePosixPath:
@@ -52,8 +51,8 @@ class MemorySink:
     def write(self, path: str, data: bytes) -> None:
         self.files[str(check_relative(path))] = data
 
-    def copy(self, path: str, source: Path) -> None:
-        self.write(path, source.read_bytes())
+    def copy(self, path: str, source: BinaryIO) -> None:
+        self.write(path, source.read())
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -105,20 +104,24 @@ class DirectorySink:
         with target.open("xb") as handle:  # never through a link, never twice
             handle.write(data)
 
-    def copy(self, path: str, source: Path) -> None:
-        """Copy a static file a chunk at a time: a 700 MB video is never held in memory."""
+    def copy(self, path: str, source: BinaryIO) -> None:
+        """Copy an open static file a chunk at a time: a 700 MB video is never held in memory.
+
+        The previous build's copy is hard-linked instead when it holds the same bytes.
+        """
         parts = check_relative(path).parts
         target = self.root.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = self.output.joinpath(*parts)
         try:
-            if stays_inside(previous, self.output) and filecmp.cmp(previous, source, shallow=False):
+            if stays_inside(previous, self.output) and _same_bytes(previous, source):
                 os.link(previous, target)
                 return
         except OSError:
             pass
-        with source.open("rb") as reader, target.open("xb") as writer:
-            shutil.copyfileobj(reader, writer)
+        source.seek(0)
+        with target.open("xb") as writer:
+            shutil.copyfileobj(source, writer)
 
     def _link_unchanged(self, previous: Path, target: Path, data: bytes) -> bool:
         """Hard-link the previous build's identical file instead of writing it again.
@@ -157,6 +160,22 @@ class DirectorySink:
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _same_bytes(path: Path, source: BinaryIO, chunk: int = 1 << 18) -> bool:
+    """Whether the file at `path` holds what `source` holds, compared a chunk at a time.
+
+    Not filecmp.cmp: its cache trusts size and mtime, and a hard-linked previous output keeps
+    both while a static file may change and keep them too (`cp -p`, `rsync -a`).
+    """
+    source.seek(0)
+    with path.open("rb") as handle:
+        while True:
+            ours, theirs = handle.read(chunk), source.read(chunk)
+            if ours != theirs:
+                return False
+            if not ours:
+                return True
 
 
 def _holds(path: Path, data: bytes, chunk: int = 1 << 20) -> bool:

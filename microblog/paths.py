@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 def is_within(real: str, root_real: str) -> bool:
@@ -14,6 +16,36 @@ def is_within(real: str, root_real: str) -> bool:
 def stays_inside(path: str | Path, root: str | Path) -> bool:
     """Whether `path`, links followed, is inside `root` (links followed too)."""
     return is_within(os.path.realpath(path), os.path.realpath(root))
+
+
+class NotInsideError(OSError):
+    """A file that cannot be read as part of the site: outside it, or not a regular file."""
+
+
+def open_inside(path: str | Path, root_real: str) -> BinaryIO:
+    """Open a regular file for reading, proven to lie inside `root_real` once it is open.
+
+    The check is made on the open file, not only on the path before opening: a link swapped
+    between the check and the open cannot bring a file from outside the site into the output.
+    Opening never blocks, so a named pipe is refused rather than waited on.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise NotInsideError(f"not a regular file: {path}")
+        real = os.path.realpath(path)
+        if not is_within(real, root_real):
+            raise NotInsideError(f"leads outside the site folder: {path}")
+        named = Path(real).stat()
+        if (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino):
+            raise NotInsideError(f"changed while being opened: {path}")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def display_path(path: str | Path) -> str:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape as xml_escape
 
-from microblog.assets import collect_static
+from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import ConfigError, SiteConfig
 from microblog.content import Content, load_content
 from microblog.feeds import make_feeds
 from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pages import Page, Urls, plan_pages
-from microblog.paths import display_path, stays_inside
+from microblog.paths import display_path, open_inside, site_relative, stays_inside
 from microblog.problems import Problem, Severity
-from microblog.render import inspect_templates, make_environment, render_page
+from microblog.render import make_environment, render_page
+from microblog.site_templates import inspect_templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ def build_site(
         static_files=static + len(extras),
         problems=content.problems
         + tuple(problems)
-        + tuple(inspect_templates(config))
+        + tuple(inspect_templates(config, env))
         + tuple(static_problems),
         seconds=time.perf_counter() - started,
     )
@@ -73,7 +75,7 @@ def build_site(
 
 def site_file_problems(config: SiteConfig) -> list[Problem]:
     """What `check` can say of templates/ and static/ without building."""
-    return inspect_templates(config) + collect_static(config)[1]
+    return inspect_templates(config, make_environment(config)) + collect_static(config)[1]
 
 
 def make_all_feeds(
@@ -108,6 +110,8 @@ def site_files(config: SiteConfig, pages: list[Page]) -> dict[str, bytes]:
 def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, list[Problem]]:
     """Copy static files; one with the path of a generated file is reported, not copied."""
     static, problems = collect_static(config)
+    site_real = os.path.realpath(config.site_dir)
+    package_real = os.path.realpath(DEFAULT_STATIC)
     copied = 0
     for path, source in static.items():
         if path.casefold() in taken:
@@ -122,7 +126,16 @@ def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, l
                 )
             )
             continue
-        sink.copy(path, source)
+        try:
+            package = source.is_relative_to(DEFAULT_STATIC)  # the defaults live in the package
+            handle = open_inside(source, package_real if package else site_real)
+        except OSError as exc:
+            shown = site_relative(source, config.site_dir)
+            message = f"cannot read: {exc.strerror or exc}"
+            problems.append(Problem(shown, 0, "MB082", Severity.WARNING, message, "not copied"))
+            continue
+        with handle:
+            sink.copy(path, handle)
         copied += 1
     return copied, problems
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from microblog.config import SiteConfig
 from microblog.model import Post
+from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
 from microblog.sources.discover import ContentFile, find_content_files
 from microblog.sources.markdown import parse_markdown
@@ -45,7 +46,7 @@ def read_content(config: SiteConfig) -> ReadResult:
 def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None:
     parser = READERS[item.path.suffix.lower()]
     try:
-        raw = _read_bytes(item.path)
+        raw = _read_bytes(item.path, os.path.realpath(config.site_dir))
     except OSError as exc:
         result.problems.append(
             Problem(
@@ -103,8 +104,8 @@ def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None
         )
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    with path.open("rb") as handle:
+def _read_bytes(path: Path, site_real: str) -> bytes | None:
+    with open_inside(path, site_real) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > MAX_FILE_BYTES:
             return None

@@ -31,7 +31,7 @@ EXPECT_FILE = "expect.yaml"
 class Expectation:
     """What a case must do. Exit codes are required; every other check is optional.
 
-    `problems` are substrings of lines that `check` and `build` print (like
+    `problems` are substrings of lines that `check` and `build` each print (like
     `content/a.md:2: warning MB022`); `absent` are substrings no printed problem may contain;
     `posts`/`drafts` count the records of `check --json`; `texts` must each be in some published
     post's text and `absent_texts` in none; `records` maps a record's `source` to fields it must
@@ -309,6 +309,30 @@ def odd_static_names(site: Path, _outside: Path) -> None:
             handle.write(b"body { color: black }\n")
 
 
+def odd_templates(site: Path, outside: Path) -> None:
+    """templates/ holding what is not a template: a named pipe (opening it would wait
+    forever), a binary image, an editor backup, a hidden .git folder, a broken link, a 2 MB
+    file, and a linked folder inside the site with a template that does not parse. Named
+    pipes in content/ and static/ too."""
+    templates = site / "templates"
+    (templates / ".git").mkdir(parents=True)
+    (templates / ".git" / "HEAD.html").write_text("{% if %}\n", encoding="utf-8")
+    (templates / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n{% if %}\xff\xfe")
+    (templates / "post.html~").write_text("{% block %}\n", encoding="utf-8")
+    (templates / "big.html").write_text("<p>{{ site.title }}</p>\n" * 90_000, encoding="utf-8")
+    (templates / "tag.html").symlink_to("../theme/gone.html")
+    (site / "theme").mkdir()
+    (site / "theme" / "broken.html").write_text("<p>\n{{ post.title }\n", encoding="utf-8")
+    (templates / "parts").symlink_to("../theme")
+    (site / "static").mkdir(exist_ok=True)
+    for fifo in (
+        templates / "pipe.html",
+        site / "content" / "pipe.md",
+        site / "static" / "pipe.css",
+    ):
+        os.mkfifo(fifo)
+
+
 GENERATORS: dict[str, Callable[[Path, Path], None]] = {
     function.__name__: function
     for function in (
@@ -330,5 +354,6 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
         nfd_tags,
         odd_file_names,
         odd_static_names,
+        odd_templates,
     )
 }

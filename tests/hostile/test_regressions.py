@@ -264,6 +264,8 @@ def test_static_file_is_copied_without_being_read_whole(
     data = bytes(range(256)) * 4 * 16 * 1024  # 16 MB
     (site / "static").mkdir(exist_ok=True)
     (site / "static" / "video.mp4").write_bytes(data)
+    copied = tmp_path / "out" / "video.mp4"
+    inodes = []
     for build in ("clean", "rebuild"):
         tracemalloc.start()
         try:
@@ -272,10 +274,14 @@ def test_static_file_is_copied_without_being_read_whole(
         finally:
             tracemalloc.stop()
         assert peak < len(data) // 4, build
-    copied = tmp_path / "out" / "video.mp4"
+        inodes.append(copied.stat().st_ino)
+    assert inodes[0] == inodes[1]  # the rebuild linked the clean build's copy
     assert copied.read_bytes() == data
     assert copied.stat().st_ino != (site / "static" / "video.mp4").stat().st_ino
-    (site / "static" / "video.mp4").write_bytes(data[:-1] + b"!")
+    source = site / "static" / "video.mp4"
+    kept = source.stat()
+    source.write_bytes(data[:-1] + b"!")  # same size, and the old time kept, as `cp -p` does
+    os.utime(source, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     build_to_folder(config)
     assert copied.read_bytes()[-2:] == b"\xfe!"
 
