@@ -34,7 +34,7 @@ def load_content(config: SiteConfig) -> Content:
         default = (config.date, config.origin("date"))
     line_dates = _git_dates(config) if config.dates_from_git else None
     posts = assign_dates(read.posts, default, line_dates)
-    timeline = make_timeline(posts)
+    timeline = make_timeline(posts, line_dates)
     problems = tuple(read.problems) + timeline.problems
     if (
         line_dates is not None

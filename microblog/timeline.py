@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,19 +60,23 @@ def _with_git_date(post: Post, line_dates: LineDates) -> Post:
     return dataclasses.replace(post, date=min(dates[n] for n in lines), date_origin="git")
 
 
-def make_timeline(posts: Sequence[Post]) -> Timeline:
+def make_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -> Timeline:
     """Unique ids and slugs, then order.
 
     When two posts want the same id or slug, the one that was there first keeps it: published
-    before drafts, older before newer (undated last), then by path and line. The other gets a
-    suffix made from its own source, not a counter, so that adding, removing or publishing a
-    post never renames another one.
+    before drafts; then, in a git repository, the post committed first (an uncommitted post is
+    the newest of all), whatever dates the posts carry; then older before newer (undated
+    last), by path and line. The other gets a suffix made from its own source, not a counter,
+    so that adding, removing or publishing a post never renames another one: a post added
+    today with an old date and the slug of an existing post does not take it.
     """
+    contested = _contested(posts)
+    claim_order = _claim_order(line_dates, contested)
     problems: list[Problem] = []
     ids: set[str] = set()
     slugs: set[str] = set()
     unique: list[Post] = []
-    for post in sorted(posts, key=_claim_order):
+    for post in sorted(posts, key=claim_order):
         post_id = _unused(post.id, ids, f"{post.source.path}:{post.source.line}")
         slug = _unused(post.slug, slugs, post_id)
         if slug != post.slug:
@@ -91,9 +96,48 @@ def make_timeline(posts: Sequence[Post]) -> Timeline:
     return Timeline(sort_newest_first(published), drafts, tuple(problems))
 
 
-def _claim_order(post: Post) -> tuple[bool, bool, float, str, int]:
-    stamp = post.date.timestamp() if post.date else 0.0
-    return (post.draft, post.date is None, stamp, post.source.path, post.source.line)
+def _contested(posts: Sequence[Post]) -> set[int]:
+    """The posts (by identity) whose id or slug another post wants too: only their git
+    history is looked up, so a site without clashes runs no `git blame` for this."""
+    wanted = Counter(key for post in posts for key in _claims(post))
+    return {id(post) for post in posts if any(wanted[key] > 1 for key in _claims(post))}
+
+
+def _claims(post: Post) -> tuple[str, str]:
+    return ("id:" + post.id.casefold(), "slug:" + post.slug.casefold())
+
+
+ClaimKey = tuple[bool, bool, float, bool, float, str, int]
+
+
+def _claim_order(line_dates: LineDates | None, contested: set[int]) -> Callable[[Post], ClaimKey]:
+    def key(post: Post) -> ClaimKey:
+        committed = None
+        if line_dates is not None and id(post) in contested:
+            committed = _first_committed(post, line_dates)
+        stamp = post.date.timestamp() if post.date else 0.0
+        since = committed.timestamp() if committed else 0.0
+        return (
+            post.draft,
+            line_dates is not None and committed is None,  # uncommitted: came last
+            since,
+            post.date is None,
+            stamp,
+            post.source.path,
+            post.source.line,
+        )
+
+    return key
+
+
+def _first_committed(post: Post, line_dates: LineDates) -> datetime | None:
+    """When the oldest committed line of the post was committed (None: none is)."""
+    dates = line_dates(post.source.path)
+    if not dates:
+        return None
+    first = post.source.line
+    lines = (dates.get(n) for n in range(first, first + post.text.count("\n") + 1))
+    return min((date for date in lines if date is not None), default=None)
 
 
 def _unused(wanted: str, taken: set[str], owner: str) -> str:

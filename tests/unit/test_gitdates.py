@@ -136,3 +136,38 @@ def test_reordering_posts_keeps_their_dates(
     git(site, "commit", "-qam", "reorder", date="2024-01-01T00:00:00+00:00")
     dates = {r["date"] for r in records(site, capsys)}
     assert dates == {"2020-01-01T00:00:00+00:00"}
+
+
+def test_a_post_added_later_never_takes_an_existing_posts_slug(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The slug went to the older-dated post, so a post added later with an older date (or a
+    file of the same name in another folder) took the slug, URL and guid of a published one."""
+    site = make_site(
+        {
+            "content/a.md": "---\nslug: same\ndate: 2024-01-01\n---\nThe first one #x\n",
+            "content/2024/notes.md": "---\ndate: 2024-06-01\n---\nNotes of 2024 #x\n",
+        }
+    )
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "first", date="2024-06-02T12:00:00+00:00")
+    newcomers = {
+        "content/zz.md": "---\nslug: same\ndate: 2023-01-01\n---\nAn older one #x\n",
+        "content/2023/notes.md": "---\ndate: 2023-06-01\n---\nNotes of 2023 #x\n",
+    }
+    for name, text in newcomers.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+
+    def slugs() -> dict[str, object]:
+        return {r["source"]: r["slug"] for r in records(site, capsys)}
+
+    before_commit = slugs()
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "second", date="2024-07-01T12:00:00+00:00")
+    for seen in (before_commit, slugs()):
+        assert seen["content/a.md:5"] == "same"
+        assert seen["content/2024/notes.md:4"] == "notes"
+        assert seen["content/zz.md:5"] != "same"
+        assert seen["content/2023/notes.md:4"] != "notes"
