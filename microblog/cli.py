@@ -1,37 +1,46 @@
 """The command line: parse arguments, call the library, print, choose the exit code.
 
-This is the only module that prints. Exit codes: 0 clean, 1 a post, template or static file had
-a problem (`check`, `build --strict`) or the build failed (`build`), 2 a fatal configuration or
-usage error.
+Only this module and `report` (its terminal output) print. Exit codes: 0 clean, 1 a post, a
+template or a static file had a problem (`check`, `build --strict`) or the build failed
+(`build`), 2 a fatal configuration or usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn
 
-from microblog.config import CONFIG_FILE, ConfigError, SiteConfig, load_config
-from microblog.content import Content, load_content
-from microblog.output import OutputError, check_output_folder
+from microblog.config import (
+    CONFIG_FILE,
+    ConfigError,
+    SiteConfig,
+    check_content_folder,
+    load_config,
+)
+from microblog.content import load_content
+from microblog.output import OutputError, OutputFolderError, check_output_folder
 from microblog.paths import display_path
-from microblog.pipeline import BuildResult, build_to_folder, site_file_problems
+from microblog.pipeline import build_to_folder, site_file_problems
 from microblog.problems import Problem, Severity, is_problem
 from microblog.render import RenderError
+from microblog.report import err, print_build_summary, print_content_summary, report_problems
 from microblog.scaffold import ScaffoldError, init_site, new_post, open_in_editor
 
 if TYPE_CHECKING:
     from microblog.preview import BuildReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
-SHOWN_PROBLEMS = 200
 COMMANDS = ("build", "check", "serve", "new", "init")
 
 
@@ -102,8 +111,24 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
     return overrides
 
 
+VALUE_OPTIONS = ("--config", "--output", "--base-url", "--host", "--port")
+
+
+def _command_first(args: list[str]) -> list[str]:
+    """`microblog --config X build` is `microblog build --config X`: options may come first."""
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token in COMMANDS:
+            return [token, *args[:index], *args[index + 1 :]]
+        if token == "--" or not token.startswith("-"):
+            break
+        index += 2 if token in VALUE_OPTIONS else 1
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _command_first(list(sys.argv[1:] if argv is None else argv))
     if not args_list or (
         args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
     ):
@@ -111,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = make_parser().parse_args(args_list)
     except UsageError as exc:
-        _err(f"microblog: usage error: {exc} (see 'microblog --help')")
+        err(f"microblog: usage error: {exc} (see 'microblog --help')")
         return EXIT_FATAL
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
@@ -122,17 +147,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(args)
         if args.command in PREVIEW_COMMANDS:
             return PREVIEW_COMMANDS[args.command](args)
-        _err(f"microblog: usage error: unknown command {args.command!r}")
+        err(f"microblog: usage error: unknown command {args.command!r}")
         return EXIT_FATAL
     except ConfigError as exc:
         for problem in exc.problems:
-            _err(str(problem))
+            err(str(problem))
+        return EXIT_FATAL
+    except OutputFolderError as exc:
+        err(str(exc))
         return EXIT_FATAL
     except OutputError as exc:
-        _err(f"microblog: {exc}")
+        err(f"microblog: {exc}")
         return EXIT_FATAL
     except KeyboardInterrupt:
-        _err("microblog: interrupted")
+        err("microblog: interrupted")
         return 130
 
 
@@ -140,12 +168,13 @@ def _load(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> 
     config = load_config(args.config, overrides)
     if getattr(args, "verbose", False):
         for key, origin in sorted(config.origins.items()):
-            _err(f"setting {key} from {origin}")
+            err(f"setting {key} from {origin}")
     return config
 
 
 def run_check(args: argparse.Namespace) -> int:
     config = _load(args)
+    check_content_folder(config)
     content = load_content(config)
     problems = content.problems + tuple(site_file_problems(config))
     summary_stream = sys.stderr if args.json else sys.stdout
@@ -157,84 +186,60 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if any(is_problem(p) for p in problems) else EXIT_OK
 
 
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a feed date can hold
+
+
 def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, when set: a malformed value stops the build, as the
+    reproducible-builds specification asks, rather than being replaced by the clock."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LAST_EPOCH:
+        message = f"must be whole seconds since 1970 up to the year 9999, not {value[:40]!r}"
+        raise ConfigError([Problem("SOURCE_DATE_EPOCH", 0, "MB005", Severity.ERROR, message)])
+    return int(value)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, `kill`) stops a build as Ctrl-C does: by an exception, so
+    the temporary folder is removed and the old output stays."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_build(args: argparse.Namespace) -> int:
     config = _load(args, _overrides(args))
     try:
-        result = build_to_folder(config, source_date_epoch=source_date_epoch())
+        with _terminate_cleanly():
+            result = build_to_folder(config, source_date_epoch=source_date_epoch())
     except (RenderError, OSError) as exc:
-        _err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
-        _err(f"build failed: {config.output_dir} was left as it was")
+        err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
+        err(f"build failed: {config.output_dir} was left as it was")
         return EXIT_PROBLEMS
     except (OutputError, ConfigError):
         raise
     except Exception as exc:  # a bug: keep the old site and say so in one line
         if args.verbose:
             traceback.print_exc()
-        _err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
-        _err(f"build failed: {config.output_dir} was left as it was")
+        err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
+        err(f"build failed: {config.output_dir} was left as it was")
         return EXIT_PROBLEMS
     report_problems(result.problems, verbose=args.verbose)
     print_build_summary(result, config)
     has_problems = any(is_problem(p) for p in result.problems)
     return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
-
-
-def print_build_summary(result: BuildResult, config: SiteConfig) -> None:
-    print_content_summary(result.content, result.problems, sys.stdout)
-    timeline = result.content.timeline
-    sys.stdout.write(
-        f"wrote {result.pages} pages, {result.feeds} feeds ({result.feed_posts} of "
-        f"{len(timeline.posts)} posts dated and in feeds), {result.static_files} other files"
-        f" to {config.output_dir} in {result.seconds:.2f} s\n"
-    )
-    sys.stdout.flush()
-
-
-def report_problems(problems: Sequence[Problem], *, verbose: bool) -> None:
-    limit = len(problems) if verbose else SHOWN_PROBLEMS
-    for problem in problems[:limit]:
-        _err(str(problem))
-    if len(problems) > limit:
-        _err(f"... and {len(problems) - limit} more (--verbose shows them all)")
-
-
-def print_content_summary(content: Content, problems: Sequence[Problem], stream: TextIO) -> None:
-    """Posts, tags, repairs, and the errors and warnings of every stage that ran."""
-    timeline = content.timeline
-    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
-    tags = sorted(content.tags, key=lambda t: (-t.count, t.slug))
-    lines = [
-        f"{_count(len(timeline.posts), 'post')} from {_count(content.files, 'file')}"
-        f" ({_count(len(timeline.drafts), 'draft')}, {timeline.undated} undated)",
-        _count(len(tags), "tag")
-        + (": " if tags else "")
-        + ", ".join(f"{tag.name} {tag.count}" for tag in tags),
-        f"{_count(content.repairs, 'text repair')}, {_count(errors, 'error')},"
-        f" {_count(warnings, 'warning')}",
-    ]
-    if timeline.undated:
-        lines.append(
-            f"{_count(timeline.undated, 'post')} without a date: left out of the feeds"
-            " (set 'date' in site.yaml or the archive's front matter, or commit them)"
-        )
-    for line in lines:
-        stream.write(line + "\n")
-    stream.flush()
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
 
 
 # -- serve, new, init -------------------------------------------------------------------------
@@ -285,7 +290,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         sockets = bind_sockets(args.host, args.port)
     except OSError as exc:
-        _err(f"microblog: cannot listen on {args.host} port {args.port}: {exc.strerror or exc}")
+        err(f"microblog: cannot listen on {args.host} port {args.port}: {exc.strerror or exc}")
         return EXIT_FATAL
     preview = Preview(config, overrides, source_date_epoch=source_date_epoch())
     shown = {"url": address(args.host, sockets, config.base_path)}
@@ -295,12 +300,10 @@ def run_serve(args: argparse.Namespace) -> int:
         url = address(args.host, sockets, report.config.base_path)
         if report.ok and url != shown["url"]:
             shown["url"] = url
-            _err(f"base_url changed: the site is now served at {url}")
+            err(f"base_url changed: the site is now served at {url}")
 
     def on_ready() -> None:
-        _err(
-            f"microblog: serving {display_path(config.output_dir)} with live reload (Ctrl-C stops)"
-        )
+        err(f"microblog: serving {display_path(config.output_dir)} with live reload (Ctrl-C stops)")
         sys.stdout.write(shown["url"] + "\n")
         sys.stdout.flush()
 
@@ -311,7 +314,7 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         for sock in sockets:
             sock.close()
-    _err("microblog: stopped")
+    err("microblog: stopped")
     return EXIT_OK
 
 
@@ -319,13 +322,13 @@ def _report_preview_build(report: BuildReport, *, verbose: bool) -> None:
     if report.changed:
         names = ", ".join(display_path(Path(path)) for path in report.changed[:3])
         more = f" and {len(report.changed) - 3} more" if len(report.changed) > 3 else ""
-        _err(f"changed: {names}{more}")
+        err(f"changed: {names}{more}")
     if report.exception is not None and verbose:
         traceback.print_exception(report.exception)
     if report.result is None:
         for line in report.errors:
-            _err(line)
-        _err("build failed: the browser shows the error until the next good save")
+            err(line)
+        err("build failed: the browser shows the error until the next good save")
         return
     if not report.changed:  # the first build: the same report as `microblog build`
         report_problems(report.result.problems, verbose=verbose)
@@ -339,13 +342,14 @@ def _report_preview_build(report: BuildReport, *, verbose: bool) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     config = _load(args)
+    check_content_folder(config, must_exist=False)  # new makes it, but only inside the site
     try:
         path = new_post(config, args.text, now=datetime.now(config.tz))
     except ScaffoldError as exc:
-        _err(f"microblog: {exc}")
+        err(f"microblog: {exc}")
         return EXIT_FATAL
     except OSError as exc:
-        _err(f"microblog: cannot write the post: {exc}")
+        err(f"microblog: cannot write the post: {exc}")
         return EXIT_PROBLEMS
     sys.stdout.write(display_path(path) + "\n")
     sys.stdout.flush()
@@ -354,10 +358,10 @@ def run_new(args: argparse.Namespace) -> int:
     try:
         status = open_in_editor(path, os.environ)
     except ScaffoldError as exc:
-        _err(f"microblog: {exc}")
+        err(f"microblog: {exc}")
         return EXIT_FATAL
     if status != 0:
-        _err(f"microblog: the editor exited with status {status}")
+        err(f"microblog: the editor exited with status {status}")
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -366,15 +370,15 @@ def run_init(args: argparse.Namespace) -> int:
     try:
         result = init_site(args.folder, now=datetime.now(UTC), force=args.force)
     except ScaffoldError as exc:
-        _err(f"microblog: {exc}")
+        err(f"microblog: {exc}")
         return EXIT_FATAL
     except OSError as exc:
-        _err(f"microblog: cannot write the site: {exc}")
+        err(f"microblog: cannot write the site: {exc}")
         return EXIT_PROBLEMS
     for path in result.written:
         sys.stdout.write(f"created {display_path(path)}\n")
     for path in result.kept:
-        _err(f"kept {display_path(path)}: it exists already")
+        err(f"kept {display_path(path)}: it exists already")
     folder = shlex.quote(display_path(args.folder))
     sys.stdout.write(f"next: cd {folder} && microblog serve\n")
     sys.stdout.flush()

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microblog.dates import parse_date
-from microblog.paths import display_path
+from microblog.paths import display_path, stays_inside
 from microblog.problems import Problem, Severity, did_you_mean
 from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
@@ -135,6 +135,12 @@ def _base_url(value: Any) -> str:
         _ = parts.port  # raises for a port that is not a number
     except (UnicodeError, ValueError):
         raise ValueError(f"has an invalid host name or port: {parts.netloc!r}") from None
+    segments = (
+        parts.path.split("/")[1:-1] if parts.path.endswith("/") else parts.path.split("/")[1:]
+    )
+    if any(segment in ("", ".", "..") for segment in segments):
+        # '//style.css' is another host's URL, and '..' a folder the site is not in
+        raise ValueError(f"has an empty, '.' or '..' segment in its path: {parts.path!r}")
     return url if url.endswith("/") else url + "/"
 
 
@@ -193,6 +199,7 @@ TOP_KEYS: dict[str, Checker] = {
     "cname": _cname,
 }
 REQUIRED = ("title", "base_url")
+OVERRIDE_FLAGS = {"output_dir": "--output", "base_url": "--base-url"}  # the command line's
 
 
 @dataclass
@@ -248,7 +255,7 @@ def load_config(config_path: Path, overrides: Mapping[str, str] | None = None) -
     collector = _Collector(shown)
     values, origins = _check_section(data, TOP_KEYS, "", key_lines, collector)
     for key, value in (overrides or {}).items():
-        flag = "--" + key.replace("_", "-")
+        flag = OVERRIDE_FLAGS.get(key, "--" + key.replace("_", "-"))
         try:
             values[key] = TOP_KEYS[key](value)
         except ValueError as exc:
@@ -343,3 +350,17 @@ def _resolve_output(
     if overrides and "output_dir" in overrides:
         return Path(os.path.abspath(overrides["output_dir"]))
     return _under(site_dir, configured or "_site")
+
+
+def check_content_folder(config: SiteConfig, *, must_exist: bool = True) -> None:
+    """Raise ConfigError (MB007) for a content folder outside the site, or one that is missing.
+
+    A typo in content_dir must not replace the published site with an empty one, and no
+    command reads or writes posts outside the site folder.
+    """
+    missing = must_exist and not config.content_dir.is_dir()
+    if missing or not stays_inside(config.content_dir, config.site_dir):
+        where = config.origin("content_dir")
+        where = where if where != "default" else display_path(config.config_path)
+        message = f"key 'content_dir': {config.content_dir} is missing or outside the site folder"
+        raise ConfigError([Problem(where, 0, "MB007", Severity.ERROR, message, "stopped")])

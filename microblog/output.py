@@ -7,23 +7,32 @@ paths that would leave the output folder and output folders that would destroy t
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
 from microblog.config import SiteConfig
-from microblog.paths import stays_inside
+from microblog.paths import display_path, stays_inside
 
 # Every build leaves this file in its output: a non-empty folder without it was not made by a
 # build, and is never replaced (a folder that merely looks like a site may hold someone's work).
 MARKER = ".microblog-output"
 MARKER_TEXT = b"This folder is written by microblog; each build replaces all of it.\n"
+# The temporary folder names the build that made it, so that a later build can remove it when
+# that build was killed (SIGKILL, a power cut) before it could clean up after itself.
+OWNER = "owner"
 
 
 class OutputError(Exception):
     """The output folder cannot be used (exit 2) or written (exit 1)."""
+
+
+class OutputFolderError(OutputError):
+    """The output folder is refused; the message names where it was set (exit 2)."""
 
 
 class Sink(Protocol):
@@ -56,7 +65,21 @@ class MemorySink:
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
-    """Refuse an output folder that is, or holds, the site or its sources (or `/`)."""
+    """Refuse an output folder that is, or holds, the site or its sources (or `/`), or that
+    lies inside a source folder; the message names where the folder was set."""
+    try:
+        _check_output_folder(config, output)
+    except OutputError as exc:
+        where = config.origin("output_dir")
+        if where.startswith("-"):  # --output
+            raise OutputFolderError(f"{where}: error MB008 {exc}") from None
+        key = "key 'output_dir'"
+        if where == "default":
+            where, key = display_path(config.config_path), "key 'output_dir' (default '_site')"
+        raise OutputFolderError(f"{where}: error MB008 {key}: {exc}") from None
+
+
+def _check_output_folder(config: SiteConfig, output: Path) -> None:
     out = Path(os.path.realpath(output))
     protected = {
         "the site folder": config.site_dir,
@@ -71,8 +94,10 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
         real = Path(os.path.realpath(folder))
         if out == real or real.is_relative_to(out):
             raise OutputError(f"refusing output folder {output}: it is or contains {name}")
-    if out.is_relative_to(Path(os.path.realpath(config.content_dir))):
-        raise OutputError(f"refusing output folder {output}: it is inside the content folder")
+    for name in ("content", "templates", "static"):  # each build would read the last one
+        source = Path(os.path.realpath(getattr(config, f"{name}_dir")))
+        if out.is_relative_to(source):
+            raise OutputError(f"refusing output folder {output}: it is inside the {name} folder")
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputError(f"refusing output folder {output}: it is not a plain folder")
     made_by_us = (output / MARKER).is_file()
@@ -89,9 +114,10 @@ class DirectorySink:
     def __init__(self, output: Path) -> None:
         self.output = Path(os.path.abspath(output))
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = Path(
-            tempfile.mkdtemp(prefix=f".{self.output.name}.microblog-tmp-", dir=self.output.parent)
-        )
+        prefix = f".{self.output.name}.microblog-tmp-"
+        _remove_abandoned(self.output.parent, prefix)
+        self.temp = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        (self.temp / OWNER).write_text(_owner(os.getpid()), encoding="utf-8")
         self.root = self.temp / "new"
         self.root.mkdir()
 
@@ -160,6 +186,34 @@ class DirectorySink:
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _owner(pid: int) -> str:
+    return f"{socket.gethostname()} {pid}\n"
+
+
+def _remove_abandoned(folder: Path, prefix: str) -> None:
+    """Remove temporary folders of earlier builds on this machine whose process is gone."""
+    for candidate in folder.glob(glob.escape(prefix) + "*"):
+        try:
+            host, _, pid = (candidate / OWNER).read_text(encoding="utf-8").strip().partition(" ")
+        except (OSError, UnicodeDecodeError):
+            continue  # not ours, or not readable: left alone
+        if candidate.is_symlink() or host != socket.gethostname() or not pid.isdigit():
+            continue
+        if _process_exists(int(pid)):
+            continue  # a build running now, in another process
+        shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or cannot tell: keep the folder
+    return True
 
 
 def _same_bytes(path: Path, source: BinaryIO, chunk: int = 1 << 18) -> bool:

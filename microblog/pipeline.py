@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape as xml_escape
 
 from microblog.assets import DEFAULT_STATIC, collect_static
-from microblog.config import ConfigError, SiteConfig
+from microblog.config import SiteConfig, check_content_folder
 from microblog.content import Content, load_content
 from microblog.feeds import make_feeds
 from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pages import Page, Urls, plan_pages
-from microblog.paths import display_path, open_inside, site_relative, stays_inside
+from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.render import make_environment, render_page
 from microblog.site_templates import inspect_templates
@@ -147,13 +147,7 @@ def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None)
     template failure; any other exception is a bug, and also leaves the old output.
     """
     check_output_folder(config, config.output_dir)
-    if not config.content_dir.is_dir() or not stays_inside(config.content_dir, config.site_dir):
-        # A typo in content_dir must not replace the published site with an empty one.
-        where = config.origin("content_dir")
-        where = where if where != "default" else display_path(config.config_path)
-        message = f"key 'content_dir': {config.content_dir} is missing or outside the site folder"
-        problem = Problem(where, 0, "MB007", Severity.ERROR, message, "output left as it was")
-        raise ConfigError([problem])
+    check_content_folder(config)  # before the output is touched
     sink = DirectorySink(config.output_dir)
     try:
         result = build_site(config, sink, source_date_epoch=source_date_epoch)

@@ -87,8 +87,11 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
             template_problem(where, exc.lineno, f"template error: {exc.message or exc}")
         ) from exc
     except jinja2.TemplateNotFound as exc:
+        filename, line = _template_frame(exc)  # the template that includes or extends it
         raise RenderError(
-            template_problem(page.template, 0, f"template error: template not found: {exc.name}")
+            template_problem(
+                filename or page.template, line, f"template error: template not found: {exc.name}"
+            )
         ) from exc
     except Exception as exc:  # a template raised: find its frame for file and line
         filename, line = _template_frame(exc)

@@ -225,6 +225,8 @@ def bind(host: str, port: int) -> list[socket.socket]:
 def address(host: str, sockets: Sequence[socket.socket], base_path: str) -> str:
     """The URL the site is served at: `http://127.0.0.1:PORT/base/path/`."""
     port = int(sockets[0].getsockname()[1])
+    if host in ("0.0.0.0", "", "::"):  # every address: this machine's own is the one to open
+        host = "::1" if host == "::" else "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}{quote(unquote(base_path))}"
 

@@ -1,0 +1,70 @@
+"""The terminal report of a run: problems one a line, then a summary.
+
+With cli, the only modules that print: the library returns problems as values.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from microblog.config import SiteConfig
+from microblog.content import Content
+from microblog.pipeline import BuildResult
+from microblog.problems import Problem, Severity
+
+SHOWN_PROBLEMS = 200
+
+
+def print_build_summary(result: BuildResult, config: SiteConfig) -> None:
+    print_content_summary(result.content, result.problems, sys.stdout)
+    timeline = result.content.timeline
+    sys.stdout.write(
+        f"wrote {result.pages} pages, {result.feeds} feeds ({result.feed_posts} of "
+        f"{len(timeline.posts)} posts dated and in feeds), {result.static_files} other files"
+        f" to {config.output_dir} in {result.seconds:.2f} s\n"
+    )
+    sys.stdout.flush()
+
+
+def report_problems(problems: Sequence[Problem], *, verbose: bool) -> None:
+    limit = len(problems) if verbose else SHOWN_PROBLEMS
+    for problem in problems[:limit]:
+        err(str(problem))
+    if len(problems) > limit:
+        err(f"... and {len(problems) - limit} more (--verbose shows them all)")
+
+
+def print_content_summary(content: Content, problems: Sequence[Problem], stream: TextIO) -> None:
+    """Posts, tags, repairs, and the errors and warnings of every stage that ran."""
+    timeline = content.timeline
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    tags = sorted(content.tags, key=lambda t: (-t.count, t.slug))
+    lines = [
+        f"{count(len(timeline.posts), 'post')} from {count(content.files, 'file')}"
+        f" ({count(len(timeline.drafts), 'draft')}, {timeline.undated} undated)",
+        count(len(tags), "tag")
+        + (": " if tags else "")
+        + ", ".join(f"{tag.name} {tag.count}" for tag in tags),
+        f"{count(content.repairs, 'text repair')}, {count(errors, 'error')},"
+        f" {count(warnings, 'warning')}",
+    ]
+    if timeline.undated:
+        lines.append(
+            f"{count(timeline.undated, 'post')} without a date: left out of the feeds"
+            " (set 'date' in site.yaml or the archive's front matter, or commit them)"
+        )
+    for line in lines:
+        stream.write(line + "\n")
+    stream.flush()
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
