@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -96,26 +98,72 @@ def tag_key(name: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
-def _short_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_CHARS]
+def _short_hash(key: str, chars: int = _HASH_CHARS) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:chars]
+
+
+def _with_hash(words: str, key: str, chars: int = _HASH_CHARS) -> str:
+    """`words`, cut on a character boundary so that the slug fits, then "-" and a hash."""
+    keep = _MAX_SLUG_BYTES - 1 - chars
+    head = words.encode("utf-8")[:keep].decode("utf-8", "ignore").rstrip("-")
+    return f"{head or 'tag'}-{_short_hash(key, chars)}"
 
 
 def tag_slug(name: str) -> str:
-    """The URL and file name segment of a tag, derived from `tag_key(name)`.
+    """The plain URL and file name segment of a tag, derived from `tag_key(name)`.
 
     Letters, marks, digits and "_" are kept, anything else becomes "-". Never empty, never a
     Windows device name, at most 80 UTF-8 bytes: a longer slug is cut on a character boundary
     and ends in a hash of the key, so distinct long tags keep distinct slugs.
+
+    Distinct keys can share a plain slug ("c", "c++" and "c#" are all "c"): a site's tags get
+    their final slugs from `assign_tag_slugs`.
     """
-    key = tag_key(name)
+    return _plain_slug(tag_key(name))
+
+
+def _plain_slug(key: str) -> str:
     slug = _NOT_SLUG.sub("-", key).strip("-")
     if not slug:
         return "tag-" + _short_hash(key)
     if is_device_name(slug):
         return slug + "-"
-    encoded = slug.encode("utf-8")
-    if len(encoded) <= _MAX_SLUG_BYTES:
+    if len(slug.encode("utf-8")) <= _MAX_SLUG_BYTES:
         return slug
-    keep = _MAX_SLUG_BYTES - 1 - _HASH_CHARS
-    head = encoded[:keep].decode("utf-8", "ignore").rstrip("-")
-    return f"{head}-{_short_hash(key)}"
+    return _with_hash(slug, key)
+
+
+def assign_tag_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """The slug of each tag key of a site: distinct keys get distinct slugs, also when
+    compared case-insensitively as output paths are.
+
+    A key whose plain slug (`tag_slug`) is the key itself ("backend", "educación") keeps it,
+    whatever other keys there are. A key whose plain slug lost something ("c++" -> "c",
+    "a/b" -> "a-b") keeps its plain slug while no other key has that plain slug; otherwise
+    it gets the plain slug followed by "-" and a hash of the key ("c-1e5f0c3b"). So a tag's
+    URL never depends on the order posts are read in, a plain tag's URL never moves, and a
+    lossy tag's URL moves only when a tag with the same plain slug appears.
+    """
+    unique = sorted(set(keys))
+    plain = {key: _plain_slug(key) for key in unique}
+    holders = Counter(slug.casefold() for slug in plain.values())
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in unique:  # first the keys that keep their plain slug
+        slug = plain[key]
+        if (slug == key or holders[slug.casefold()] == 1) and slug.casefold() not in taken:
+            slugs[key] = slug
+            taken.add(slug.casefold())
+    for key in unique:  # then the others: the plain slug and a hash of the key
+        if key in slugs:
+            continue
+        words = _NOT_SLUG.sub("-", key).strip("-")
+        candidates = [_with_hash(words, key, chars) for chars in (_HASH_CHARS, 16, 32, 64)]
+        number = 2
+        while all(slug.casefold() in taken for slug in candidates):  # practically never
+            candidates = [_with_hash(words, f"{key}\n{number}")]
+            number += 1
+        slug = next(slug for slug in candidates if slug.casefold() not in taken)
+        slugs[key] = slug
+        taken.add(slug.casefold())
+    return slugs

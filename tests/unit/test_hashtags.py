@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from microblog.text.hashtags import (
     HashtagSpan,
+    assign_tag_slugs,
     ends_with_hashtag_run,
     find_hashtags,
     tag_key,
@@ -142,6 +143,104 @@ def test_tag_slug_is_always_a_safe_segment(name: str) -> None:
     assert "/" not in slug and "\\" not in slug and slug not in {".", ".."}
     assert is_safe_segment(slug)
     assert slug == tag_slug(tag_key(name))
+
+
+# --- assign_tag_slugs ------------------------------------------------------------------------
+
+
+def slugs_of(*names: str) -> dict[str, str]:
+    """Each name's slug among the tags `names`."""
+    slugs = assign_tag_slugs(tag_key(name) for name in names)
+    return {name: slugs[tag_key(name)] for name in names}
+
+
+def test_colliding_lossy_tags_get_a_hash_and_the_exact_tag_keeps_its_slug() -> None:
+    slugs = slugs_of("C", "C++", "C#", ".NET", "NET", "a/b", "a\\b")
+    assert slugs["C"] == "c" and slugs["NET"] == "net"
+    for name, plain in (
+        ("C++", "c"),
+        ("C#", "c"),
+        (".NET", "net"),
+        ("a/b", "a-b"),
+        ("a\\b", "a-b"),
+    ):
+        head, _, digest = slugs[name].rpartition("-")
+        assert head == plain and len(digest) == 8 and digest.isalnum()
+    assert len(set(slugs.values())) == len(slugs)
+
+
+def test_a_lossy_tag_alone_keeps_its_plain_slug() -> None:
+    assert slugs_of("C++", "backend") == {"C++": "c", "backend": "backend"}
+    assert slugs_of("machine learning")["machine learning"] == "machine-learning"
+    assert slugs_of("a/b", "..", "x" * 200) == {
+        "a/b": "a-b",
+        "..": tag_slug(".."),
+        "x" * 200: tag_slug("x" * 200),
+    }
+
+
+def test_lossy_tags_that_collide_both_get_a_hash_whatever_their_order() -> None:
+    slugs = slugs_of("C++", "C#")
+    assert slugs["C++"] != "c" and slugs["C#"] != "c" and slugs["C++"] != slugs["C#"]
+    assert slugs_of("C#", "C++") == slugs
+    assert slugs_of("C++", "C#", "Rust")["C++"] == slugs["C++"]  # an unrelated tag: no move
+
+
+def test_device_names_and_their_exact_neighbours_stay_distinct() -> None:
+    slugs = slugs_of("con", "con-", "NUL")
+    assert slugs["con-"] == "con-" and slugs["NUL"] == "nul-"
+    assert slugs["con"].startswith("con-") and slugs["con"] != "con-"
+    assert all(is_safe_segment(slug) for slug in slugs.values())
+
+
+def test_a_hashed_slug_that_is_already_taken_gets_a_longer_hash() -> None:
+    first = slugs_of("C++", "C")["C++"]  # c-<8 hex>
+    slugs = slugs_of("C++", "C", first)  # someone tagged a post with that very slug
+    assert slugs[first] == first
+    assert slugs["C++"].startswith("c-") and len(slugs["C++"]) == 2 + 16
+
+
+COLLIDING_NAMES = st.text(
+    st.sampled_from([*"aAcC+#./\\ -_", *"ßſİıΣσς", "\u200c", "\u0301", "ǰ", "ΐ", "ﬁ"]),
+    max_size=6,
+)
+ANY_NAMES = st.one_of(COLLIDING_NAMES, st.text(max_size=90))
+
+
+def slug_casefolds(slugs: dict[str, str]) -> set[str]:
+    return {slug.casefold() for slug in slugs.values()}
+
+
+@settings(deadline=None)
+@given(st.lists(ANY_NAMES, max_size=12))
+def test_distinct_keys_get_distinct_safe_slugs(names: list[str]) -> None:
+    keys = {tag_key(name) for name in names}
+    slugs = assign_tag_slugs(tag_key(name) for name in names)
+    assert set(slugs) == keys
+    assert len(slug_casefolds(slugs)) == len(keys)  # distinct even as case-insensitive paths
+    for key, slug in slugs.items():
+        assert is_safe_segment(slug) and len(slug.encode("utf-8")) <= 80
+        assert slug == tag_slug(key) or slug.startswith(tag_slug(key)[:40])
+
+
+@settings(deadline=None)
+@given(st.lists(ANY_NAMES, max_size=12), st.lists(ANY_NAMES, min_size=1, max_size=3))
+def test_adding_tags_never_moves_a_tag_whose_slug_is_its_key(
+    names: list[str], added: list[str]
+) -> None:
+    before = assign_tag_slugs(tag_key(name) for name in names)
+    after = assign_tag_slugs(tag_key(name) for name in names + added)
+    for key, slug in before.items():
+        if slug == key:
+            assert after[key] == key
+
+
+@settings(deadline=None)
+@given(st.lists(ANY_NAMES, max_size=12), st.data())
+def test_slugs_do_not_depend_on_the_order_of_tags(names: list[str], data: st.DataObject) -> None:
+    shuffled = data.draw(st.permutations(names))
+    keys = [tag_key(name) for name in names]
+    assert assign_tag_slugs(keys) == assign_tag_slugs(tag_key(name) for name in shuffled)
 
 
 # --- ends_with_hashtag_run -------------------------------------------------------------------
