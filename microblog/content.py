@@ -11,7 +11,7 @@ from microblog.paths import site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources import read_content
 from microblog.sources.gitdates import git_line_dates, is_shallow_clone
-from microblog.taxonomy import TagIndex, group_by_tag
+from microblog.taxonomy import TagIndex, assign_site_tag_slugs, group_by_tag
 from microblog.timeline import Timeline, assign_dates, make_timeline
 
 
@@ -33,7 +33,7 @@ def load_content(config: SiteConfig) -> Content:
     if config.date is not None:
         default = (config.date, config.origin("date"))
     line_dates = _git_dates(config) if config.dates_from_git else None
-    posts = assign_dates(read.posts, default, line_dates)
+    posts = assign_dates(assign_site_tag_slugs(read.posts), default, line_dates)
     timeline = make_timeline(posts, line_dates)
     problems = tuple(read.problems) + timeline.problems
     if (

@@ -1,13 +1,22 @@
-"""Group posts by tag and by month. Pure."""
+"""Group posts by tag and by month; give each tag of the site its slug. Pure."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Final
+from urllib.parse import quote
 
 from microblog.model import Post
+from microblog.text.hashtags import assign_tag_slugs
+
+# A hashtag link as the readers write it (see sources/record.py TagLinks): its href ends in
+# "tags/<percent-encoded slug>/".
+_HASHTAG_LINK: Final = re.compile('(<a class="hashtag" href="[^"]*/tags/)([^"/]*)(/")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +32,50 @@ class TagIndex:
         return len(self.posts)
 
 
+def assign_site_tag_slugs(posts: Sequence[Post]) -> tuple[Post, ...]:
+    """`posts` with each tag's slug chosen among all the tags of the site, and the hashtag
+    links of their HTML pointing to it.
+
+    A reader only sees one post, so it gives each tag a slug that is distinct within that
+    post; here `assign_tag_slugs` makes them distinct across the site ("c++" and "c" both
+    want `c`: "c" keeps it, "c++" becomes `c-<hash>`). Drafts count too, so publishing one
+    does not move another tag's page.
+    """
+    slugs = assign_tag_slugs(tag.key for post in posts for tag in post.tags)
+    return tuple(_with_slugs(post, slugs) for post in posts)
+
+
+def _with_slugs(post: Post, slugs: Mapping[str, str]) -> Post:
+    moved = {tag.slug: slugs[tag.key] for tag in post.tags if tag.slug != slugs[tag.key]}
+    if not moved:
+        return post
+    tags = tuple(dataclasses.replace(tag, slug=slugs[tag.key]) for tag in post.tags)
+    hrefs = {quote(old, safe=""): quote(new, safe="") for old, new in moved.items()}
+
+    def relink(match: re.Match[str]) -> str:
+        slug = hrefs.get(match[2])
+        return match[0] if slug is None else match[1] + slug + match[3]
+
+    return dataclasses.replace(post, tags=tags, html=_HASHTAG_LINK.sub(relink, post.html))
+
+
 def group_by_tag(posts: Sequence[Post]) -> tuple[TagIndex, ...]:
-    """Tags keyed by slug (case and normalisation already folded), sorted by slug."""
+    """Tags grouped by key (case and normalisation folded), sorted by slug.
+
+    The posts' tag slugs should come from `assign_site_tag_slugs`, so that distinct keys
+    have distinct slugs; each group takes the slug of its first post.
+    """
     members: dict[str, list[Post]] = {}
     spellings: dict[str, Counter[str]] = {}
+    slugs: dict[str, str] = {}
     for post in posts:
         for tag in post.tags:
-            members.setdefault(tag.slug, []).append(post)
-            spellings.setdefault(tag.slug, Counter())[tag.name] += 1
+            members.setdefault(tag.key, []).append(post)
+            spellings.setdefault(tag.key, Counter())[tag.name] += 1
+            slugs.setdefault(tag.key, tag.slug)
     return tuple(
-        TagIndex(slug, _most_used(spellings[slug]), tuple(members[slug]))
-        for slug in sorted(members)
+        TagIndex(slugs[key], _most_used(spellings[key]), tuple(members[key]))
+        for key in sorted(members, key=lambda key: (slugs[key], key))
     )
 
 

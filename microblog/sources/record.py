@@ -16,7 +16,7 @@ from microblog.model import Post, Source, Tag
 from microblog.problems import Problem, Severity
 from microblog.sources.frontmatter import Field, Split, read_front_matter, split_front_matter
 from microblog.text.decode import C1_CONTROLS
-from microblog.text.hashtags import find_hashtags, tag_key, tag_slug
+from microblog.text.hashtags import assign_tag_slugs, find_hashtags, tag_key
 from microblog.text.links import find_urls
 from microblog.text.mojibake import repair_mojibake
 from microblog.text.slugs import slug_from_text
@@ -68,11 +68,11 @@ def read_head(
 
 
 def tag_href_for(config: SiteConfig) -> Callable[[str], str]:
-    """The root-relative URL of a tag's page, as used inside post HTML."""
+    """The root-relative URL of the page of a tag, given its slug, as used inside post HTML."""
     base = config.base_path
 
-    def href(name: str) -> str:
-        return base + "tags/" + quote(tag_slug(name), safe="") + "/"
+    def href(slug: str) -> str:
+        return base + "tags/" + quote(slug, safe="") + "/"
 
     return href
 
@@ -96,27 +96,33 @@ def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
 
 
 def make_tag(name: str) -> Tag:
-    return Tag(name=name, key=tag_key(name), slug=tag_slug(name))
+    key = tag_key(name)
+    return Tag(name=name, key=key, slug=assign_tag_slugs([key])[key])
 
 
 def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...], int]:
-    """Tags of a post: front-matter ones first, then hashtags in order; one per slug.
+    """Tags of a post: front-matter ones first, then hashtags in order; one per key.
 
     At most `tag_limit(text)`, with the number of further distinct tags: a tag's pages and
     feeds repeat the whole post, so 30,000 distinct tags in one 200 KB post, or 100 in a
     60 MB one, would write gigabytes.
+
+    Slugs are distinct within the post (`assign_tag_slugs` over its keys), so "a/b" and "a\\b"
+    stay two tags; `taxonomy.assign_site_tag_slugs` then gives each key its slug across the
+    site.
     """
     limit = tag_limit(text)
-    seen: dict[str, Tag] = {}
-    names = [*extra, *(span.name for span in find_hashtags(text))]
-    slugs: set[str] = set()
-    for name in names:
-        slug = tag_slug(name)
-        if slug not in slugs:
-            slugs.add(slug)
-            if len(seen) < limit:
-                seen[slug] = Tag(name=name, key=tag_key(name), slug=slug)
-    return tuple(seen.values()), len(slugs) - len(seen)
+    names: dict[str, str] = {}  # key -> the first spelling
+    keys: set[str] = set()
+    for name in [*extra, *(span.name for span in find_hashtags(text))]:
+        key = tag_key(name)
+        if key not in keys:
+            keys.add(key)
+            if len(names) < limit:
+                names[key] = name
+    slugs = assign_tag_slugs(names)
+    tags = tuple(Tag(name=name, key=key, slug=slugs[key]) for key, name in names.items())
+    return tags, len(keys) - len(tags)
 
 
 def tag_limit(text: str) -> int:
@@ -134,15 +140,15 @@ class TagLinks:
 
     def __init__(self, config: SiteConfig, tags: Iterable[Tag]) -> None:
         href = tag_href_for(config)
-        self._hrefs = {tag.slug: href(tag.name) for tag in tags}
-        self._slugs: dict[str, str] = {}
+        self._hrefs = {tag.key: href(tag.slug) for tag in tags}
+        self._keys: dict[str, str] = {}
         self._left = MAX_TAG_LINKS
 
     def __call__(self, name: str) -> str | None:
         if self._left <= 0:
             return None
-        slug = self._slugs.get(name) or self._slugs.setdefault(name, tag_slug(name))
-        href = self._hrefs.get(slug)
+        key = self._keys.get(name) or self._keys.setdefault(name, tag_key(name))
+        href = self._hrefs.get(key)
         if href is not None:
             self._left -= 1
         return href

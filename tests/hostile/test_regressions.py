@@ -30,6 +30,7 @@ from microblog.sources import Parser
 from microblog.sources.markdown import MAX_MARKDOWN_UNITS, markdown_units, parse_markdown
 from microblog.sources.record import MAX_TAG_LINKS, MAX_TAGGED_CHARS, MAX_TAGS, tag_limit
 from microblog.sources.txt import parse_txt
+from microblog.taxonomy import assign_site_tag_slugs, group_by_tag
 from microblog.text.linkify import link_text
 from microblog.text.titles import fold_whitespace
 from microblog.yamlsafe import YamlError, load_yaml
@@ -318,3 +319,41 @@ def test_templates_folder_linked_from_outside_is_reported(
     assert main(["build", "--config", config, "--output", str(output)]) == 0
     assert "templates: warning MB071" in capsys.readouterr().err
     assert "CANARY" not in (output / "index.html").read_text()
+
+
+def test_tags_whose_slugs_collide_keep_their_own_pages(config: SiteConfig) -> None:
+    """tags-slug-collisions: "C", "C++" and "C#" all had the slug `c` and were merged into one
+    tag, "C"; a post tagged both "a/b" and "a\\b" kept only "a/b"."""
+    text = "---\ntags: ['a/b', 'a\\b', 'A/B']\n---\nbody\n"
+    (post,) = read(parse_markdown, text, "content/a.md", config)[0]
+    assert [tag.name for tag in post.tags] == ["a/b", "a\\b"]
+    assert len({tag.slug for tag in post.tags}) == 2
+    posts = [
+        read(parse_markdown, f"---\ntags: ['{name}']\n---\nbody\n", f"content/{i}.md", config)[0][0]
+        for i, name in enumerate(["C++", "C#", "C", "c"])
+    ]
+    groups = group_by_tag(assign_site_tag_slugs(posts))
+    assert sorted((group.name, group.count) for group in groups) == [
+        ("C", 2),
+        ("C#", 1),
+        ("C++", 1),
+    ]
+    slugs = {group.name: group.slug for group in groups}
+    assert slugs["C"] == "c" and slugs["C++"].startswith("c-") and slugs["C#"].startswith("c-")
+    assert len(set(slugs.values())) == 3
+
+
+def test_hashtag_links_follow_their_tag_to_its_site_wide_slug(config: SiteConfig) -> None:
+    """A hashtag links to its tag's page from the post's HTML, written when the post is read;
+    when the tag's slug changes across the site ("a\u200cb" wants `a-b`, which the tag "a-b"
+    holds), its links follow, and the other hashtag links stay as they are."""
+    (joined,) = read(parse_txt, "x #a\u200cb #keep y", "content/a.txt", config)[0]
+    (plain,) = read(parse_markdown, "---\ntags: [a-b]\n---\n#keep z\n", "content/b.md", config)[0]
+    assert 'href="/sub/tags/a-b/"' in joined.html  # alone in its post, it has the plain slug
+    joined, unmoved = assign_site_tag_slugs([joined, plain])
+    assert unmoved is plain and [tag.slug for tag in plain.tags] == ["a-b", "keep"]
+    moved = joined.tags[0].slug
+    assert moved.startswith("a-b-") and moved != "a-b"
+    assert f'<a class="hashtag" href="/sub/tags/{moved}/">#a\u200cb</a>' in joined.html
+    assert 'href="/sub/tags/keep/"' in joined.html and 'href="/sub/tags/a-b/"' not in joined.html
+    assert joined.html.count('class="hashtag"') == 2
