@@ -7,11 +7,14 @@ paths that would leave the output folder and output folders that would destroy t
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
@@ -116,10 +119,18 @@ class DirectorySink:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{self.output.name}.microblog-tmp-"
         _remove_abandoned(self.output.parent, prefix)
-        self.temp = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
-        (self.temp / OWNER).write_text(_owner(os.getpid()), encoding="utf-8")
-        self.root = self.temp / "new"
-        self.root.mkdir()
+        temp = None
+        try:
+            with _signals_deferred():  # a Ctrl-C or SIGTERM here must not orphan the folder
+                temp = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+                (temp / OWNER).write_text(_owner(os.getpid()), encoding="utf-8")
+                (temp / "new").mkdir()
+        except BaseException:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            raise
+        self.temp = temp
+        self.root = temp / "new"
 
     def write(self, path: str, data: bytes) -> None:
         parts = check_relative(path).parts
@@ -173,19 +184,34 @@ class DirectorySink:
         """
         (self.root / MARKER).write_bytes(MARKER_TEXT)
         old = self.temp / "old"
-        had_output = self.output.exists()
-        if had_output:
-            self.output.rename(old)
-        try:
-            self.root.rename(self.output)
-        except OSError:
+        with _signals_deferred():  # never stopped between the two renames
+            had_output = self.output.exists()
             if had_output:
-                old.rename(self.output)
-            raise
+                self.output.rename(old)
+            try:
+                self.root.rename(self.output)
+            except OSError:
+                if had_output:
+                    old.rename(self.output)
+                raise
         self.discard()
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is done (where signals can be held: POSIX)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _owner(pid: int) -> str:

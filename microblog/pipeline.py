@@ -148,12 +148,14 @@ def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None)
     """
     check_output_folder(config, config.output_dir)
     check_content_folder(config)  # before the output is touched
-    sink = DirectorySink(config.output_dir)
+    sink = None
     try:
+        sink = DirectorySink(config.output_dir)
         result = build_site(config, sink, source_date_epoch=source_date_epoch)
         sink.commit()
     finally:
-        sink.discard()
+        if sink is not None:
+            sink.discard()
     return result
 
 
