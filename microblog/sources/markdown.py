@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -88,24 +89,61 @@ MD_FIELDS = {
 # minutes) and its block parser recurses on nesting. Its other parts are quadratic too: in the
 # paragraphs of a post, the lines of a paragraph, its inline markup and the depth of nested
 # lists and quotes (50,000 short paragraphs, 20,000 lines of `a` and `=`, or 2 MB of quotes
-# nested 2,000 deep take 15 to 30 seconds). MAX_MARKDOWN_UNITS of these, weighted by their
-# cost, take a second or two; past these, a post is shown as text.
+# nested 2,000 deep take 15 to 30 seconds). So are the elements that the extensions make
+# without markup characters: the cells of a table row (each cell is found in its row's list
+# of cells, so 20,000 cells in a row take 8 s, and every cell costs two inline passes: 3 MB
+# of table took 2 minutes and 1.2 GB), smarty's `--` and `...` (each rewrites the rest of its
+# text: 400 KB take 20 s), the words that repeat an abbreviation defined by `*[HTML]: ...`
+# (500 KB take 2 minutes), and runs of spaces that attr_list scans again from every space in
+# a heading or a cell (100,000 spaces take 3 s). MAX_MARKDOWN_UNITS of these, weighted by
+# their cost, take a second or two; past these, a post is shown as text.
 MAX_BRACKETS = 2000
 MAX_MARKDOWN_UNITS = 20_000
 _MARKUP_CHARS = "*_`<[&\"'\\!"
+_SMARTY_MARKS = ("--", "...")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NESTING = re.compile(r"^[ \t>]+", re.MULTILINE)
+_SPACE_RUN = re.compile(r"[ \t]{32,}")
+_ABBREVIATION = re.compile(r"^[ \t>]*\*\[[^\]\n]*\][ ]?:", re.MULTILINE)
+_WORD = re.compile(r"\w+")
+_PIPE_LINE = re.compile(r"^[^|\n]*\|[^\n]*", re.MULTILINE)
 
 
 def markdown_units(body: str) -> int:
     """What Python-Markdown's quadratic parts grow with: 4 a line, 2 a paragraph (a block
-    between blank lines), 1 an inline markup character, 1 each 25 characters of indentation
-    and quote marks at the start of lines."""
+    between blank lines), 1 an inline markup character, 1 a `--` or `...`, 1 each 25
+    characters of indentation and quote marks at the start of lines, 1 each 2 columns of a
+    run of 32 or more spaces and tabs, the table cells of `_cell_units`, and, when the post
+    defines an abbreviation, 2 a word. Linear time: counts, and regular expressions that
+    never go back over more than a line."""
     lines = body.count("\n") + 1
+    cells = _cell_units(body)
     blocks = len(_BLANK_LINE.findall(body)) + 1
     markup = sum(body.count(char) for char in _MARKUP_CHARS)
+    smarty = sum(body.count(mark) for mark in _SMARTY_MARKS)
     nesting = sum(len(match) for match in _NESTING.findall(body))
-    return 4 * lines + 2 * blocks + markup + nesting // 25
+    columns = sum(
+        len(run) + 3 * run.count("\t") for run in (m.group() for m in _SPACE_RUN.finditer(body))
+    )
+    words = 0
+    if _ABBREVIATION.search(body):  # counted only as far as the limit
+        words = sum(1 for _ in islice(_WORD.finditer(body), MAX_MARKDOWN_UNITS))
+    return (
+        4 * lines + cells + 2 * blocks + markup + smarty + nesting // 25 + columns // 2 + 2 * words
+    )
+
+
+def _cell_units(body: str) -> int:
+    """1 a `|` (a table cell: two inline passes) and, as each cell is looked up in its row,
+    the square of the `|` of a line over 4096 (a row of 5,000 cells takes half a second).
+    Counted only as far as the limit."""
+    units = 0
+    for match in _PIPE_LINE.finditer(body):
+        pipes = match.group().count("|")
+        units += pipes + pipes * pipes // 4096
+        if units > MAX_MARKDOWN_UNITS:
+            break
+    return units
 
 
 def render_markdown(source: str) -> str:
@@ -119,7 +157,7 @@ def _post_html(
     if body.count("[") > MAX_BRACKETS:
         reason = f"more than {MAX_BRACKETS} '[' characters"
     elif markdown_units(body) > MAX_MARKDOWN_UNITS:
-        reason = "more lines, paragraphs and markup than it can parse quickly"
+        reason = "more lines, paragraphs, table cells and markup than it can parse quickly"
     else:
         try:
             html = linkify_html(render_markdown(body), tag_href)
