@@ -183,6 +183,20 @@ def markdown_quadratic(site: Path, _outside: Path) -> None:
     _write(site, "content/fine.md", "A *normal* post with `code` and a [link](https://e.org).\n")
 
 
+def markdown_table_flood(site: Path, _outside: Path) -> None:
+    """Markdown whose table cells, abbreviations, smarty marks or runs of spaces make
+    Python-Markdown's extensions slow without any inline markup character."""
+    columns, rows = 2000, 800  # 3.2 MB, 1.6 million cells
+    table = "|a" * columns + "|\n" + "|-" * columns + "|\n" + ("|x" * columns + "|\n") * rows
+    _write(site, "content/table.md", table)
+    _write(site, "content/wide-row.md", "|a" * 20_000 + "|\n" + "|-" * 20_000 + "|\n")
+    _write(site, "content/abbreviations.md", "*[HTML]: Hyper\n\n" + "HTML " * 100_000 + "\n")
+    _write(site, "content/dashes.md", "a-- b... " * 100_000 + "\n")
+    _write(site, "content/spaces.md", "# a" + " " * 100_000 + "b\n")
+    fine = "| col | col |\n|-----|-----|\n" + "| *x* | y |\n" * 200
+    _write(site, "content/fine-table.md", fine)
+
+
 def null_bytes(site: Path, _outside: Path) -> None:
     """NUL in post text, in a slug, a tag and a title, and a NUL-only file."""
     _write(site, "content/nul.txt", b"before\x00after #nul\x00tag\n\nclean post #ok\n")
@@ -343,6 +357,7 @@ GENERATORS: dict[str, Callable[[Path, Path], None]] = {
         hash_run_200kb,
         distinct_tag_flood,
         markdown_quadratic,
+        markdown_table_flood,
         null_bytes,
         invalid_utf8,
         utf16_and_32,

@@ -130,6 +130,41 @@ def test_markdown_too_costly_for_python_markdown_is_shown_as_text(
     assert posts[0].text == body.strip("\n")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "|a" * 200 + "|\n" + "|-" * 200 + "|\n" + ("|x" * 200 + "|\n") * 120,  # many cells
+        "|a" * 5_000 + "|\n" + "|-" * 5_000 + "|\n",  # one wide row
+        "*[HTML]: Hyper\n\n" + "HTML " * 10_000,  # a repeated abbreviation
+        "a-- b... " * 10_000,  # smarty dashes and ellipses
+        "# a" + " " * 50_000 + "b",  # spaces attr_list scans from each one
+    ],
+    ids=["table-cells", "wide-row", "abbreviations", "smarty-marks", "heading-spaces"],
+)
+def test_markdown_extensions_too_costly_without_markup_are_shown_as_text(
+    config: SiteConfig, body: str
+) -> None:
+    """markdown-table-flood: a 3.2 MB table (2,000 columns, 800 rows) took 1 min 49 s and
+    1.23 GB in `check` with no warning: table cells, abbreviations, smarty's marks and runs
+    of spaces were not counted by markdown_units, though each costs Python-Markdown more
+    than linear time."""
+    assert markdown_units(body) > MAX_MARKDOWN_UNITS
+    posts, problems = read(parse_markdown, body, "content/a.md", config)
+    assert [(p.location, p.code) for p in problems] == [("content/a.md:1", "MB027")]
+    assert posts[0].text == body.strip("\n")
+    assert "<table>" not in posts[0].html and "<abbr" not in posts[0].html
+
+
+def test_ordinary_tables_and_abbreviations_still_render(config: SiteConfig) -> None:
+    table = "| name | value |\n|------|-------|\n" + "| *a* | b -- c |\n" * 300
+    body = "*[HTML]: Hyper Text\n\nSome HTML...\n\n" + table
+    assert markdown_units(body) < MAX_MARKDOWN_UNITS / 2
+    posts, problems = read(parse_markdown, body, "content/a.md", config)
+    assert problems == []
+    assert posts[0].html.count("<td><em>a</em></td>") == 300
+    assert '<abbr title="Hyper Text">HTML</abbr>' in posts[0].html
+
+
 @given(st.text(st.sampled_from([*WHITESPACE, "a", "é", "日", "\u200b", "#"]), max_size=40))
 def test_fold_whitespace_is_split_and_join(text: str) -> None:
     assert fold_whitespace(text) == " ".join(text.split())

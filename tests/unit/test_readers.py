@@ -242,7 +242,9 @@ def test_markdown_title_is_made_from_shown_words(make_site: MakeSite, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    "body", ["[" * 5000, "* " * 3000, ">" * 3000 + " deep"], ids=["brackets", "stars", "quotes"]
+    "body",
+    ["[" * 5000, "* " * 3000, ">" * 3000 + " deep", "|a" * 20_000 + "|\n" + "|-" * 20_000],
+    ids=["brackets", "stars", "quotes", "table"],
 )
 def test_markdown_that_markdown_cannot_take_is_shown_as_text(
     body: str, make_site: MakeSite, capsys: pytest.CaptureFixture[str]
