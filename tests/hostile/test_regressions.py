@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,11 +120,10 @@ def test_link_text_leaves_a_hashtag_without_href_as_text() -> None:
 def test_markdown_too_costly_for_python_markdown_is_shown_as_text(
     config: SiteConfig, body: str
 ) -> None:
-    """markdown-quadratic: Python-Markdown is quadratic in these; 200 KB took 30-40 s each."""
+    """markdown-quadratic: Python-Markdown is quadratic in these; 200 KB took 30-40 s each
+    (benchmarks/hostile.py measures the time; no test here is timed)."""
     assert markdown_units(body) > MAX_MARKDOWN_UNITS
-    started = time.perf_counter()
     posts, problems = read(parse_markdown, body, "content/a.md", config)
-    assert time.perf_counter() - started < 10
     assert [(p.location, p.code) for p in problems] == [("content/a.md:1", "MB027")]
     assert posts[0].text == body.strip("\n")
 
