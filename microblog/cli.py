@@ -123,7 +123,8 @@ def _command_first(args: list[str]) -> list[str]:
             return [token, *args[:index], *args[index + 1 :]]
         if token == "--" or not token.startswith("-"):
             break
-        index += 2 if token in VALUE_OPTIONS else 1
+        takes_value = "=" not in token and any(o.startswith(token) for o in VALUE_OPTIONS)
+        index += 2 if len(token) > 2 and takes_value else 1  # argparse takes `--conf` too
     return args
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microblog.dates import parse_date
@@ -138,7 +138,7 @@ def _base_url(value: Any) -> str:
     segments = (
         parts.path.split("/")[1:-1] if parts.path.endswith("/") else parts.path.split("/")[1:]
     )
-    if any(segment in ("", ".", "..") for segment in segments):
+    if any(unquote(segment) in ("", ".", "..") for segment in segments):  # '%2e%2e' is '..'
         # '//style.css' is another host's URL, and '..' a folder the site is not in
         raise ValueError(f"has an empty, '.' or '..' segment in its path: {parts.path!r}")
     return url if url.endswith("/") else url + "/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from microblog.config import SiteConfig
 from microblog.paths import site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources import read_content
-from microblog.sources.gitdates import git_line_dates, is_shallow_clone
+from microblog.sources.gitdates import LineHistory, git_line_dates, is_shallow_clone
 from microblog.taxonomy import TagIndex, assign_site_tag_slugs, group_by_tag
 from microblog.timeline import Timeline, assign_dates, make_timeline
 
@@ -32,22 +33,25 @@ def load_content(config: SiteConfig) -> Content:
     default = None
     if config.date is not None:
         default = (config.date, config.origin("date"))
-    line_dates = _git_dates(config) if config.dates_from_git else None
-    posts = assign_dates(assign_site_tag_slugs(read.posts), default, line_dates)
-    timeline = make_timeline(posts, line_dates)
+    history = _git_history(config) if config.dates_from_git else None
+    line_dates = line_commits = None
+    if history is not None:
+        line_dates = _select(history, "authored")
+        line_commits = _select(history, "committed")
+    posts = assign_dates(
+        assign_site_tag_slugs(read.posts, config.base_path + "tags/"), default, line_dates
+    )
+    timeline = make_timeline(posts, line_commits)
     problems = tuple(read.problems) + timeline.problems
-    if (
-        line_dates is not None
-        and any(p.date_origin == "git" for p in timeline.all_posts)
-        and (is_shallow_clone(config.content_dir))
-    ):
+    used_git = timeline.git_claims or any(p.date_origin == "git" for p in timeline.all_posts)
+    if used_git and is_shallow_clone(config.content_dir):
         problems += (
             Problem(
                 site_relative(config.content_dir, config.site_dir),
                 0,
                 "MB049",
                 Severity.WARNING,
-                "git history is shallow: dates taken from it may be too recent",
+                "git history is shallow: dates and slug claims taken from it may be wrong",
                 "clone with full history (actions/checkout: fetch-depth: 0)",
             ),
         )
@@ -55,9 +59,19 @@ def load_content(config: SiteConfig) -> Content:
     return Content(timeline, group_by_tag(timeline.posts), problems, len(read.files), repairs)
 
 
-def _git_dates(config: SiteConfig) -> functools._lru_cache_wrapper[dict[int, datetime] | None]:
+def _git_history(config: SiteConfig) -> Callable[[str], LineHistory | None]:
     @functools.cache
-    def lookup(relative: str) -> dict[int, datetime] | None:
+    def lookup(relative: str) -> LineHistory | None:
         return git_line_dates(config.site_dir / relative)
 
     return lookup
+
+
+def _select(
+    history: Callable[[str], LineHistory | None], which: str
+) -> Callable[[str], dict[int, datetime] | None]:
+    def dates(relative: str) -> dict[int, datetime] | None:
+        lines = history(relative)
+        return None if lines is None else getattr(lines, which)
+
+    return dates

@@ -21,6 +21,11 @@ from typing import BinaryIO, Protocol
 from microblog.config import SiteConfig
 from microblog.paths import display_path, stays_inside
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 # Every build leaves this file in its output: a non-empty folder without it was not made by a
 # build, and is never replaced (a folder that merely looks like a site may hold someone's work).
 MARKER = ".microblog-output"
@@ -120,14 +125,17 @@ class DirectorySink:
         prefix = f".{self.output.name}.microblog-tmp-"
         _remove_abandoned(self.output.parent, prefix)
         temp = None
+        self._lock: BinaryIO | None = None
         try:
             with _signals_deferred():  # a Ctrl-C or SIGTERM here must not orphan the folder
                 temp = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
-                (temp / OWNER).write_text(_owner(os.getpid()), encoding="utf-8")
+                self._lock = _claim(temp)
                 (temp / "new").mkdir()
         except BaseException:
             if temp is not None:
                 shutil.rmtree(temp, ignore_errors=True)
+            if self._lock is not None:
+                self._lock.close()
             raise
         self.temp = temp
         self.root = temp / "new"
@@ -198,6 +206,9 @@ class DirectorySink:
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
 
 
 @contextlib.contextmanager
@@ -214,32 +225,42 @@ def _signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _owner(pid: int) -> str:
-    return f"{socket.gethostname()} {pid}\n"
+def _claim(temp: Path) -> BinaryIO | None:
+    """Lock an owner file in `temp` for as long as this build runs, and name the process.
+
+    The lock, not the process id, says whether the build is alive: it is released however the
+    process ends, and it holds across containers that share a host name or reuse an id. The
+    file is locked before it gets its name, so no other build sees it unlocked.
+    """
+    if fcntl is None:  # no locks (Windows): abandoned folders are left for the user
+        return None
+    handle = (temp / (OWNER + ".new")).open("xb")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write(f"{socket.gethostname()} {os.getpid()}\n".encode())
+        handle.flush()
+        (temp / (OWNER + ".new")).rename(temp / OWNER)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def _remove_abandoned(folder: Path, prefix: str) -> None:
-    """Remove temporary folders of earlier builds on this machine whose process is gone."""
+    """Remove temporary folders of earlier builds that ended without removing them (killed,
+    or the machine stopped): those whose owner file no build holds locked any more."""
+    if fcntl is None:
+        return
     for candidate in folder.glob(glob.escape(prefix) + "*"):
+        owner = candidate / OWNER
+        if candidate.is_symlink() or owner.is_symlink() or not owner.is_file():
+            continue  # not a build's folder, or one that never got going: left alone
         try:
-            host, _, pid = (candidate / OWNER).read_text(encoding="utf-8").strip().partition(" ")
-        except (OSError, UnicodeDecodeError):
-            continue  # not ours, or not readable: left alone
-        if candidate.is_symlink() or host != socket.gethostname() or not pid.isdigit():
-            continue
-        if _process_exists(int(pid)):
-            continue  # a build running now, in another process
-        shutil.rmtree(candidate, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # someone else's process, or cannot tell: keep the folder
-    return True
+            with owner.open("rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(candidate, ignore_errors=True)  # still holding the lock
+        except OSError:
+            continue  # locked: a build running now, in another process
 
 
 def _same_bytes(path: Path, source: BinaryIO, chunk: int = 1 << 18) -> bool:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Final
 from urllib.parse import quote
 
 from microblog.model import Post
 from microblog.text.hashtags import assign_tag_slugs
-
-# A hashtag link as the readers write it (see sources/record.py TagLinks): its href ends in
-# "tags/<percent-encoded slug>/".
-_HASHTAG_LINK: Final = re.compile('(<a class="hashtag" href="[^"]*/tags/)([^"/]*)(/")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +28,23 @@ class TagIndex:
         return len(self.posts)
 
 
-def assign_site_tag_slugs(posts: Sequence[Post]) -> tuple[Post, ...]:
+def assign_site_tag_slugs(posts: Sequence[Post], tags_href: str) -> tuple[Post, ...]:
     """`posts` with each tag's slug chosen among all the tags of the site, and the hashtag
     links of their HTML pointing to it.
 
     A reader only sees one post, so it gives each tag a slug that is distinct within that
     post; here `assign_tag_slugs` makes them distinct across the site ("c++" and "c" both
     want `c`: "c" keeps it, "c++" becomes `c-<hash>`). Drafts count too, so publishing one
-    does not move another tag's page.
+    does not move another tag's page. `tags_href` is where the readers' hashtag links point
+    (`/base/path/tags/`, see sources/record.py): only links exactly so made are followed, so
+    a link of the post's own to another site's tag page stays as it was written.
     """
     slugs = assign_tag_slugs(tag.key for post in posts for tag in post.tags)
-    return tuple(_with_slugs(post, slugs) for post in posts)
+    link = re.compile(f'(<a class="hashtag" href="{re.escape(html.escape(tags_href))})([^"/]*)(/")')
+    return tuple(_with_slugs(post, slugs, link) for post in posts)
 
 
-def _with_slugs(post: Post, slugs: Mapping[str, str]) -> Post:
+def _with_slugs(post: Post, slugs: Mapping[str, str], link: re.Pattern[str]) -> Post:
     moved = {tag.slug: slugs[tag.key] for tag in post.tags if tag.slug != slugs[tag.key]}
     if not moved:
         return post
@@ -56,7 +55,7 @@ def _with_slugs(post: Post, slugs: Mapping[str, str]) -> Post:
         slug = hrefs.get(match[2])
         return match[0] if slug is None else match[1] + slug + match[3]
 
-    return dataclasses.replace(post, tags=tags, html=_HASHTAG_LINK.sub(relink, post.html))
+    return dataclasses.replace(post, tags=tags, html=link.sub(relink, post.html))
 
 
 def group_by_tag(posts: Sequence[Post]) -> tuple[TagIndex, ...]:

@@ -25,6 +25,7 @@ class Timeline:
     posts: tuple[Post, ...]
     drafts: tuple[Post, ...]
     problems: tuple[Problem, ...]
+    git_claims: int = 0  # posts whose claim to a slug or id git history settled
 
     @property
     def undated(self) -> int:
@@ -64,9 +65,10 @@ def make_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) ->
     """Unique ids and slugs, then order.
 
     When two posts want the same id or slug, the one that was there first keeps it: published
-    before drafts; then, in a git repository, the post committed first (an uncommitted post is
-    the newest of all), whatever dates the posts carry; then older before newer (undated
-    last), by path and line. The other gets a suffix made from its own source, not a counter,
+    before drafts; then, in a git repository, the post committed first to the branch built
+    (`line_dates` gives commit dates along first parents; an uncommitted post is the newest
+    of all), whatever dates the posts carry; then older before newer (undated last), by path
+    and line. The other gets a suffix made from its own source, not a counter,
     so that adding, removing or publishing a post never renames another one: a post added
     today with an old date and the slug of an existing post does not take it.
     """
@@ -93,7 +95,8 @@ def make_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) ->
         unique.append(dataclasses.replace(post, id=post_id, slug=slug))
     published = [post for post in unique if not post.draft]
     drafts = tuple(post for post in unique if post.draft)
-    return Timeline(sort_newest_first(published), drafts, tuple(problems))
+    claims = len(contested) if line_dates is not None else 0
+    return Timeline(sort_newest_first(published), drafts, tuple(problems), claims)
 
 
 def _contested(posts: Sequence[Post]) -> set[int]:
@@ -107,10 +110,13 @@ def _claims(post: Post) -> tuple[str, str]:
     return ("id:" + post.id.casefold(), "slug:" + post.slug.casefold())
 
 
-ClaimKey = tuple[bool, bool, float, bool, float, str, int]
+ClaimKey = tuple[bool, bool, bool, float, bool, float, str, int]
 
 
 def _claim_order(line_dates: LineDates | None, contested: set[int]) -> Callable[[Post], ClaimKey]:
+    """Published first; posts no other post competes with next (they keep their names even
+    against a hashed name made for another); then by git, date and place."""
+
     def key(post: Post) -> ClaimKey:
         committed = None
         if line_dates is not None and id(post) in contested:
@@ -119,6 +125,7 @@ def _claim_order(line_dates: LineDates | None, contested: set[int]) -> Callable[
         since = committed.timestamp() if committed else 0.0
         return (
             post.draft,
+            id(post) in contested,
             line_dates is not None and committed is None,  # uncommitted: came last
             since,
             post.date is None,

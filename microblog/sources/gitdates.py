@@ -1,24 +1,37 @@
-"""Dates from git history: when the commit that wrote each line was authored.
+"""Dates from git history: when the commit that wrote each line was authored and committed.
 
 `git blame -w -M` sees through changes of white space and lines moved within a file, so a
 post keeps its date when posts are appended or re-ordered; a post takes the earliest date of
-its lines, so editing one line of it keeps it too. The date is the same in every clone and
-never moves at the next build; lines not yet committed have no date.
+its lines, so editing one line of it keeps it too. `--first-parent` follows the branch the
+site is built from: a post merged from another branch has the date of the merge, when it
+reached the site. The date is the same in every full clone and never moves at the next build;
+lines not yet committed have no date.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 _UNCOMMITTED = "0" * 40
+BLAME = ("blame", "-w", "-M", "--first-parent", "--porcelain")
 GIT_TIMEOUT_SECONDS = 60
 
 
-def git_line_dates(path: Path) -> dict[int, datetime] | None:
-    """{line number: author date} of a tracked file, or None when git cannot say."""
+@dataclass(frozen=True, slots=True)
+class LineHistory:
+    """For each committed line of a file: when its commit was authored, and when committed
+    (a rebase or cherry-pick keeps the first and renews the second)."""
+
+    authored: dict[int, datetime]
+    committed: dict[int, datetime]
+
+
+def git_line_dates(path: Path) -> LineHistory | None:
+    """The history of each line of a tracked file, or None when git cannot say."""
     git = shutil.which("git")
     if git is None:
         return None
@@ -26,7 +39,7 @@ def git_line_dates(path: Path) -> dict[int, datetime] | None:
         completed = subprocess.run(
             # -w: a line that only gained a final newline (a post appended to a file that had
             # none) keeps its commit; -M: lines moved within the file (posts re-ordered) too.
-            [git, "-C", str(path.parent), "blame", "-w", "-M", "--porcelain", "--", path.name],
+            [git, "-C", str(path.parent), *BLAME, "--", path.name],
             capture_output=True,
             timeout=GIT_TIMEOUT_SECONDS,
             check=False,
@@ -56,10 +69,9 @@ def is_shallow_clone(folder: Path) -> bool:
     return completed.returncode == 0 and completed.stdout.strip() == "true"
 
 
-def parse_blame_porcelain(output: str) -> dict[int, datetime]:
+def parse_blame_porcelain(output: str) -> LineHistory:
     """Read `git blame --porcelain`: a header per line, commit details the first time."""
-    times: dict[str, int] = {}
-    zones: dict[str, str] = {}
+    details: dict[str, dict[str, str]] = {}
     line_commit: dict[int, str] = {}
     commit = ""
     for line in output.split("\n"):
@@ -68,19 +80,22 @@ def parse_blame_porcelain(output: str) -> dict[int, datetime]:
         head, _, rest = line.partition(" ")
         if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
             commit = head
-            fields = rest.split()
-            if len(fields) >= 2 and fields[1].isdigit():
-                line_commit[int(fields[1])] = commit
-        elif head == "author-time" and rest.isdigit():
-            times[commit] = int(rest)
-        elif head == "author-tz":
-            zones[commit] = rest
-    dates: dict[int, datetime] = {}
+            numbers = rest.split()
+            if len(numbers) >= 2 and numbers[1].isdigit():
+                line_commit[int(numbers[1])] = commit
+        elif head in ("author-time", "author-tz", "committer-time", "committer-tz"):
+            details.setdefault(commit, {})[head] = rest
+    history = LineHistory({}, {})
     for number, sha in line_commit.items():
-        if sha == _UNCOMMITTED or sha not in times:
+        if sha == _UNCOMMITTED:
             continue
-        dates[number] = datetime.fromtimestamp(times[sha], tz=_zone(zones.get(sha, "")))
-    return dates
+        fields = details.get(sha, {})
+        for role, dates in (("author", history.authored), ("committer", history.committed)):
+            stamp = fields.get(f"{role}-time", "")
+            if stamp.isdigit():
+                zone = _zone(fields.get(f"{role}-tz", ""))
+                dates[number] = datetime.fromtimestamp(int(stamp), tz=zone)
+    return history
 
 
 def _zone(text: str) -> timezone:

@@ -104,7 +104,9 @@ _SMARTY_MARKS = ("--", "...")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NESTING = re.compile(r"^[ \t>]+", re.MULTILINE)
 _SPACE_RUN = re.compile(r"[ \t]{32,}")
-_ABBREVIATION = re.compile(r"^[ \t>]*\*\[[^\]\n]*\][ ]?:", re.MULTILINE)
+# Any line opening with `*[` may define an abbreviation: Python-Markdown's own pattern lets the
+# name hold `]` and line breaks, so it is not matched more closely here.
+_ABBREVIATION = re.compile(r"^[ \t>]*\*\[", re.MULTILINE)
 _WORD = re.compile(r"\w+")
 _PIPE_LINE = re.compile(r"^[^|\n]*\|[^\n]*", re.MULTILINE)
 

@@ -134,10 +134,18 @@ def test_markdown_too_costly_for_python_markdown_is_shown_as_text(
         "|a" * 200 + "|\n" + "|-" * 200 + "|\n" + ("|x" * 200 + "|\n") * 120,  # many cells
         "|a" * 5_000 + "|\n" + "|-" * 5_000 + "|\n",  # one wide row
         "*[HTML]: Hyper\n\n" + "HTML " * 10_000,  # a repeated abbreviation
+        "*[x]y]: T\n\n" + "x]y " * 10_000,  # an abbreviation whose name holds `]`
         "a-- b... " * 10_000,  # smarty dashes and ellipses
         "# a" + " " * 50_000 + "b",  # spaces attr_list scans from each one
     ],
-    ids=["table-cells", "wide-row", "abbreviations", "smarty-marks", "heading-spaces"],
+    ids=[
+        "table-cells",
+        "wide-row",
+        "abbreviations",
+        "abbreviation-with-bracket",
+        "smarty-marks",
+        "heading-spaces",
+    ],
 )
 def test_markdown_extensions_too_costly_without_markup_are_shown_as_text(
     config: SiteConfig, body: str
@@ -365,7 +373,7 @@ def test_tags_whose_slugs_collide_keep_their_own_pages(config: SiteConfig) -> No
         read(parse_markdown, f"---\ntags: ['{name}']\n---\nbody\n", f"content/{i}.md", config)[0][0]
         for i, name in enumerate(["C++", "C#", "C", "c"])
     ]
-    groups = group_by_tag(assign_site_tag_slugs(posts))
+    groups = group_by_tag(assign_site_tag_slugs(posts, "/sub/tags/"))
     assert sorted((group.name, group.count) for group in groups) == [
         ("C", 2),
         ("C#", 1),
@@ -383,10 +391,26 @@ def test_hashtag_links_follow_their_tag_to_its_site_wide_slug(config: SiteConfig
     (joined,) = read(parse_txt, "x #a\u200cb #keep y", "content/a.txt", config)[0]
     (plain,) = read(parse_markdown, "---\ntags: [a-b]\n---\n#keep z\n", "content/b.md", config)[0]
     assert 'href="/sub/tags/a-b/"' in joined.html  # alone in its post, it has the plain slug
-    joined, unmoved = assign_site_tag_slugs([joined, plain])
+    joined, unmoved = assign_site_tag_slugs([joined, plain], "/sub/tags/")
     assert unmoved is plain and [tag.slug for tag in plain.tags] == ["a-b", "keep"]
     moved = joined.tags[0].slug
     assert moved.startswith("a-b-") and moved != "a-b"
     assert f'<a class="hashtag" href="/sub/tags/{moved}/">#a\u200cb</a>' in joined.html
     assert 'href="/sub/tags/keep/"' in joined.html and 'href="/sub/tags/a-b/"' not in joined.html
     assert joined.html.count('class="hashtag"') == 2
+
+
+def test_tag_slug_change_leaves_the_posts_own_links_alone(config: SiteConfig) -> None:
+    """Review: the links followed to a tag's new slug were any `<a class="hashtag">` whose
+    href had `/tags/` in it, so a post's own link to another site's tag page moved too."""
+    other = '<a class="hashtag" href="https://other.example/sub/tags/a-b/">theirs</a>'
+    text = f"---\ntags: [a-b]\n---\n#a\u200cb and {other}\n"
+    (joined,) = read(
+        parse_markdown, text.replace("tags: [a-b]", "tags: []"), "content/a.md", config
+    )[0]
+    (plain,) = read(parse_markdown, "---\ntags: [a-b]\n---\nz\n", "content/b.md", config)[0]
+    assert other in joined.html
+    joined, _ = assign_site_tag_slugs([joined, plain], "/sub/tags/")
+    assert other in joined.html
+    assert f'href="/sub/tags/{joined.tags[0].slug}/"' in joined.html
+    assert joined.tags[0].slug != "a-b"

@@ -72,12 +72,14 @@ def test_no_git_means_undated(make_site: MakeSite, capsys: pytest.CaptureFixture
 def test_parse_blame_porcelain() -> None:
     sha = "a" * 40
     output = (
-        f"{sha} 1 1 2\nauthor X\nauthor-time 1709294400\nauthor-tz +0100\n\tline one\n"
+        f"{sha} 1 1 2\nauthor X\nauthor-time 1709294400\nauthor-tz +0100\n"
+        "committer-time 1709380800\ncommitter-tz -0200\n\tline one\n"
         f"{sha} 2 2\n\tline two\n{'0' * 40} 3 3 1\nauthor-time 1\n\tuncommitted\n"
     )
-    dates = parse_blame_porcelain(output)
-    assert sorted(dates) == [1, 2]
-    assert dates[1].isoformat() == "2024-03-01T13:00:00+01:00"
+    history = parse_blame_porcelain(output)
+    assert sorted(history.authored) == sorted(history.committed) == [1, 2]
+    assert history.authored[1].isoformat() == "2024-03-01T13:00:00+01:00"
+    assert history.committed[2].isoformat() == "2024-03-02T10:00:00-02:00"
 
 
 def test_git_identity_is_the_tests_own(tmp_path: Path) -> None:
@@ -171,3 +173,48 @@ def test_a_post_added_later_never_takes_an_existing_posts_slug(
         assert seen["content/2024/notes.md:4"] == "notes"
         assert seen["content/zz.md:5"] != "same"
         assert seen["content/2023/notes.md:4"] != "notes"
+
+
+def test_a_post_merged_later_from_an_older_branch_does_not_take_the_slug(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A branch keeps its commits' own dates when merged: blame without --first-parent gave
+    the merged post the branch's older date, and with it the published post's slug."""
+    site = make_site({})
+    git(site, "init", "-q")
+    git(site, "checkout", "-q", "-b", "main")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "site", date="2024-01-01T00:00:00+00:00")
+    git(site, "checkout", "-q", "-b", "pr")
+    (site / "content" / "b.md").write_text("---\nslug: same\n---\nFrom the branch #x\n")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "branch post", date="2024-01-15T00:00:00+00:00")
+    git(site, "checkout", "-q", "main")
+    (site / "content").mkdir(exist_ok=True)  # git removed it with the branch's post
+    (site / "content" / "a.md").write_text("---\nslug: same\n---\nPublished first #x\n")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "main post", date="2024-03-01T00:00:00+00:00")
+    by_source = {r["source"]: r for r in records(site, capsys)}
+    assert by_source["content/a.md:4"]["slug"] == "same"
+    git(site, "merge", "-q", "--no-ff", "-m", "merge", "pr", date="2024-08-01T00:00:00+00:00")
+    by_source = {r["source"]: r for r in records(site, capsys)}
+    assert by_source["content/a.md:4"]["slug"] == "same"
+    assert by_source["content/b.md:4"]["slug"] != "same"
+    assert by_source["content/b.md:4"]["date"] == "2024-08-01T00:00:00+00:00"  # when it landed
+
+
+def test_shallow_clone_is_reported_when_it_settles_a_slug_clash(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every post dated in its front matter: git is asked only who had a slug first."""
+    site = make_site({"content/a.md": "---\nslug: same\ndate: 2024-01-01\n---\nFirst #x\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "one", date="2024-06-01T00:00:00+00:00")
+    (site / "content" / "b.md").write_text("---\nslug: same\ndate: 2023-01-01\n---\nLater #x\n")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "two", date="2024-07-01T00:00:00+00:00")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site}", str(clone))
+    assert main(["check", "--config", str(clone / "site.yaml")]) == 1
+    assert "warning MB049 git history is shallow" in capsys.readouterr().err
