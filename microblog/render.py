@@ -54,8 +54,24 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters.update(
         local=lambda value: value.astimezone(tz) if isinstance(value, datetime) else value,
         shorten=shorten,
+        direction=text_direction,
     )
     return env
+
+
+# Languages and scripts written right to left (BCP 47 primary subtags and script subtags).
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+_RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+
+
+def text_direction(lang: str) -> str:
+    """`rtl` for a language tag written right to left (`ar`, `he-IL`, `az-Arab`), else `ltr`."""
+    parts = lang.lower().replace("_", "-").split("-")
+    if parts[0] in _RTL_LANGUAGES or any(part in _RTL_SCRIPTS for part in parts[1:]):
+        return "rtl"
+    return "ltr"
 
 
 def _card_renderer(env: jinja2.Environment) -> Callable[[Post], Markup]:

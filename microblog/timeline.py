@@ -11,11 +11,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 
 from microblog.model import Post
 from microblog.problems import Problem, Severity
 
 LineDates = Callable[[str], dict[int, datetime] | None]
+ONE_POST_SUFFIXES = frozenset({".md", ".markdown"})  # the readers of one post a file
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +53,20 @@ def assign_dates(
 
 
 def _with_git_date(post: Post, line_dates: LineDates) -> Post:
-    dates = line_dates(post.source.path)
-    if not dates:
-        return post
-    first = post.source.line
-    lines = range(first, first + post.text.count("\n") + 1)
-    if any(number not in dates for number in lines):
-        return post  # a post with lines not yet committed has no date yet
-    return dataclasses.replace(post, date=min(dates[n] for n in lines), date_origin="git")
+    date = _first_committed(post, line_dates)
+    if date is None:
+        return post  # not committed yet: no date yet
+    return dataclasses.replace(post, date=date, date_origin="git")
+
+
+def _post_lines(post: Post) -> range:
+    """The lines that make up a post: an archive's post its own lines; a file of one post
+    (Markdown) the whole file, so that its front matter, older than any edit of the text,
+    keeps the date the file was added."""
+    last = post.source.line + post.text.count("\n")
+    if PurePosixPath(post.source.path).suffix.lower() in ONE_POST_SUFFIXES:
+        return range(1, last + 1)
+    return range(post.source.line, last + 1)
 
 
 def make_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -> Timeline:
@@ -138,12 +146,12 @@ def _claim_order(line_dates: LineDates | None, contested: set[int]) -> Callable[
 
 
 def _first_committed(post: Post, line_dates: LineDates) -> datetime | None:
-    """When the oldest committed line of the post was committed (None: none is)."""
+    """The earliest date git gives a line of the post (None: no line is committed). Editing
+    a post, committed or not, keeps it: some of its lines are older than the edit."""
     dates = line_dates(post.source.path)
     if not dates:
         return None
-    first = post.source.line
-    lines = (dates.get(n) for n in range(first, first + post.text.count("\n") + 1))
+    lines = (dates.get(n) for n in _post_lines(post))
     return min((date for date in lines if date is not None), default=None)
 
 

@@ -152,24 +152,39 @@ def render_markdown(source: str) -> str:
     return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
 
 
-def _post_html(
-    body: str, path: str, line: int, config: SiteConfig, tag_href: TagHref
-) -> tuple[str, Problem | None]:
-    """The post's HTML, and a warning when Markdown could not take it."""
+def _render(body: str, path: str, line: int) -> tuple[str | None, Problem | None]:
+    """The post's Markdown as HTML, or None and a warning when Markdown could not take it."""
     if body.count("[") > MAX_BRACKETS:
         reason = f"more than {MAX_BRACKETS} '[' characters"
     elif markdown_units(body) > MAX_MARKDOWN_UNITS:
         reason = "more lines, paragraphs, table cells and markup than it can parse quickly"
     else:
         try:
-            html = linkify_html(render_markdown(body), tag_href)
-            return absolutize_urls(html, site_url_resolver(config)), None
+            return render_markdown(body), None
         except RecursionError:
             reason = "nested too deeply"
     problem = Problem(
         path, line, "MB027", Severity.WARNING, f"Markdown with {reason}", "shown as plain text"
     )
-    return plain_text_to_html(body, tag_href), problem
+    return None, problem
+
+
+def hashtags_of_html(html: str) -> list[str]:
+    """The hashtags of rendered Markdown that linkify_html would link: those of its text, not
+    of code, preformatted blocks, links' text or any attribute (`#include`, `(#usage)`)."""
+    names: list[str] = []
+
+    def seen(name: str) -> None:
+        names.append(name)
+
+    linkify_html(html, seen)
+    return names
+
+
+def _post_html(rendered: str | None, body: str, config: SiteConfig, tag_href: TagHref) -> str:
+    if rendered is None:
+        return plain_text_to_html(body, tag_href)
+    return absolutize_urls(linkify_html(rendered, tag_href), site_url_resolver(config))
 
 
 def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
@@ -191,10 +206,12 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     slug = yield from _choose_slug(head.values, path, body)
     date = head.values.get("date")
     source = Source(path, first_line)
-    post_tags, tag_links = yield from read_tags(body, tags.names, source, config)
-    html, problem = _post_html(body, path, first_line, config, tag_links)
+    rendered, problem = _render(body, path, first_line)
     if problem:
         yield problem
+    hashtags = None if rendered is None else hashtags_of_html(rendered)
+    post_tags, tag_links = yield from read_tags(body, tags.names, source, config, hashtags)
+    html = _post_html(rendered, body, config, tag_links)
     yield Draft(
         text=body,
         html=html,

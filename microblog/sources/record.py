@@ -82,17 +82,36 @@ def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
 
     A post is shown on its own page, on listing pages and in feeds, so a URL relative to the
     page would point somewhere else on each. `images/x.png` and `/images/x.png` both mean the
-    site's `images/x.png`, under base_url's path; a URL that already starts with that path,
-    a fragment and a protocol-relative URL are left as they are.
+    site's `images/x.png`, under base_url's path, and so does a URL that already starts with
+    that path. `.` and `..` are resolved from the site's root and never climb above it
+    (`../other/` is the site's `other/`). A fragment, a protocol-relative URL and one with a
+    scheme are left as they are.
     """
     base = config.base_path
 
     def resolve(url: str) -> str:
-        if url.startswith(("#", "//")) or url.startswith(base):
+        if url.startswith(("#", "//")) or (":" in url.split("/", 1)[0] and not url.startswith("/")):
             return url
-        return base + url.lstrip("/") if url.startswith("/") or ":" not in url else url
+        within = url[len(base) :] if url.startswith(base) else url.lstrip("/")
+        end = min((i for i in (within.find("?"), within.find("#")) if i >= 0), default=len(within))
+        return base + _without_dot_segments(within[:end]) + within[end:]
 
     return resolve
+
+
+def _without_dot_segments(path: str) -> str:
+    """`a/./b/../c/` is `a/c/`; a `..` at the top is dropped: the site's root is the top."""
+    kept: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", "..") and kept and kept[-1]:
+        kept.append("")  # `a/..` names a folder: keep its slash
+    return "/".join(kept)
 
 
 def make_tag(name: str) -> Tag:
@@ -100,7 +119,9 @@ def make_tag(name: str) -> Tag:
     return Tag(name=name, key=key, slug=assign_tag_slugs([key])[key])
 
 
-def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...], int]:
+def collect_tags(
+    text: str, extra: Iterable[str] = (), hashtags: Iterable[str] | None = None
+) -> tuple[tuple[Tag, ...], int]:
     """Tags of a post: front-matter ones first, then hashtags in order; one per key.
 
     At most `tag_limit(text)`, with the number of further distinct tags: a tag's pages and
@@ -114,7 +135,9 @@ def collect_tags(text: str, extra: Iterable[str] = ()) -> tuple[tuple[Tag, ...],
     limit = tag_limit(text)
     names: dict[str, str] = {}  # key -> the first spelling
     keys: set[str] = set()
-    for name in [*extra, *(span.name for span in find_hashtags(text))]:
+    if hashtags is None:
+        hashtags = [span.name for span in find_hashtags(text)]
+    for name in [*extra, *hashtags]:
         key = tag_key(name)
         if key not in keys:
             keys.add(key)
@@ -155,10 +178,17 @@ class TagLinks:
 
 
 def read_tags(
-    text: str, extra: Iterable[str], source: Source, config: SiteConfig
+    text: str,
+    extra: Iterable[str],
+    source: Source,
+    config: SiteConfig,
+    hashtags: Iterable[str] | None = None,
 ) -> Generator[Problem, None, tuple[tuple[Tag, ...], TagLinks]]:
-    """A post's tags and the links of its hashtags; tags past the limit are reported."""
-    tags, left_out = collect_tags(text, extra)
+    """A post's tags and the links of its hashtags; tags past the limit are reported.
+
+    `hashtags` are the names of the hashtags of the post when not every `#word` of its text
+    is one (in Markdown, code and link targets are not text); by default all of them."""
+    tags, left_out = collect_tags(text, extra, hashtags)
     if left_out:
         yield Problem(
             source.path,

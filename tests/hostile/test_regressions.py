@@ -414,3 +414,44 @@ def test_tag_slug_change_leaves_the_posts_own_links_alone(config: SiteConfig) ->
     assert other in joined.html
     assert f'href="/sub/tags/{joined.tags[0].slug}/"' in joined.html
     assert joined.tags[0].slug != "a-b"
+
+
+def test_markdown_code_and_link_targets_give_no_tags(config: SiteConfig) -> None:
+    """Audit: `#include` in a code span, `#define` in a code block, `(#usage)` as a link target
+    and `{#usage}` as a heading's id each became a tag, with its pages and feeds."""
+    body = (
+        "Use `#include <stdio.h>` in C #clang\n\n```\n#define X 1\n// #notatag\n```\n\n"
+        "See [the section](#usage) and [#linked](https://example.org/) and #real.\n\n"
+        "## Usage {#usage}\n"
+    )
+    (post,), _ = read(parse_markdown, body, "content/a.md", config)
+    assert [tag.name for tag in post.tags] == ["clang", "real"]
+    assert post.html.count('class="hashtag"') == 2
+    assert "#include" in post.text and "#define" in post.text  # the text is kept whole
+
+
+def test_relative_urls_never_climb_out_of_the_site(config: SiteConfig) -> None:
+    """Audit: `[other](../other/)` became `/sub/../other/` on pages, which a browser reads as
+    `/other/`, outside the site's path, and `https://example.org/other/` in the feeds."""
+    body = "[other](../other/) [up](../../x/?q=1#f) ![a](./img/../pic.png) [s](/sub/a/../b/)\n"
+    (post,), _ = read(parse_markdown, body, "content/a.md", config)
+    for href in ('href="/sub/other/"', 'href="/sub/x/?q=1#f"', 'src="/sub/pic.png"'):
+        assert href in post.html
+    assert 'href="/sub/b/"' in post.html
+    assert ".." not in post.html
+
+
+def test_right_to_left_languages_are_laid_out_right_to_left(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Audit: `language: ar` gave `<html lang="ar">` with no direction, so Arabic and Hebrew
+    posts were laid out left to right, hashtags and punctuation on the wrong side."""
+    post = "---\ndate: 2024-01-02\nlang: he\n---\nשלום עולם #שלום\n"
+    english = "---\ndate: 2024-01-01\nlang: en\n---\nhello #x\n"
+    site = make_site({"content/a.md": post, "content/b.md": english}, language="ar")
+    output = tmp_path / "out"
+    assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
+    home = (output / "index.html").read_text()
+    assert '<html lang="ar" dir="rtl">' in home
+    assert 'lang="he" dir="rtl"' in home and 'lang="en" dir="ltr"' in home
+    assert home.count('class="e-content" dir="auto"') == 2

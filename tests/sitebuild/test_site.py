@@ -247,7 +247,7 @@ def test_adding_a_post_keeps_urls_and_guids(dated_sample: Path, tmp_path: Path) 
 
 
 def _article(html: str) -> str:
-    return html[html.index('<div class="e-content">') : html.index("</article>")]
+    return html[html.index('<div class="e-content" dir="auto">') : html.index("</article>")]
 
 
 def test_failed_build_keeps_previous_output(
@@ -316,8 +316,8 @@ def test_cname_and_metadata(make_site: MakeSite, tmp_path: Path) -> None:
     assert build(site, tmp_path / "out") == 0
     assert (tmp_path / "out/CNAME").read_text() == "blog.example.org\n"
     page = next((tmp_path / "out/posts").glob("*/index.html")).read_text()
-    assert '<html lang="en-GB">' in page
-    assert '<article class="post h-entry" lang="es">' in page
+    assert '<html lang="en-GB" dir="ltr">' in page
+    assert '<article class="post h-entry" lang="es" dir="ltr">' in page
     for needle in (
         '<meta name="description" content="Hola">',
         '<link rel="canonical" href="https://example.org/posts/',

@@ -217,3 +217,20 @@ def test_a_post_merged_later_from_an_older_branch_does_not_take_the_slug(
     assert by_source["content/a.md:4"]["slug"] == "same"
     assert by_source["content/b.md:4"]["slug"] != "same"
     assert by_source["content/b.md:4"]["date"] == "2024-08-01T00:00:00+00:00"  # when it landed
+
+
+def test_editing_a_markdown_post_keeps_its_date(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit: a one-line Markdown post whose only line was corrected took the date of the
+    correction, and jumped to the top of the feeds; its front matter is as old as the file."""
+    site = make_site({"content/note.md": "---\ntitle: A note\n---\nteh note #x\n"})
+    git(site, "init", "-q")
+    git(site, "add", ".")
+    git(site, "commit", "-qm", "one", date="2024-01-01T00:00:00+00:00")
+    (site / "content" / "note.md").write_text("---\ntitle: A note\n---\nthe note #x\n")
+    (record,) = records(site, capsys)
+    assert record["date"] == "2024-01-01T00:00:00+00:00"  # edited, not yet committed
+    git(site, "commit", "-qam", "typo", date="2024-03-01T00:00:00+00:00")
+    (record,) = records(site, capsys)
+    assert record["date"] == "2024-01-01T00:00:00+00:00"
