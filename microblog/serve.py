@@ -95,18 +95,24 @@ def _unsafe_segment(segment: str) -> bool:
 
 def locate_file(root: Path, route: Route, request_path: str) -> Route:
     """The file a resolved route names, if it is really inside `root` (links are followed
-    and checked); a folder asked for without its "/" redirects to it."""
+    and checked); a folder asked for without its "/" redirects to it. A path the file system
+    cannot even look up (a name too long, say) is missing (404)."""
     if route.status != HTTPStatus.OK:
         return route
-    root_real = Path(os.path.realpath(root))
-    real = Path(os.path.realpath(root_real.joinpath(*route.parts)))
-    if not real.is_relative_to(root_real):
-        return Route(HTTPStatus.FORBIDDEN)
-    if real.is_dir():
+    try:
+        root_real = Path(os.path.realpath(root))
+        real = Path(os.path.realpath(root_real.joinpath(*route.parts)))
+        if not real.is_relative_to(root_real):
+            return Route(HTTPStatus.FORBIDDEN)
+        is_dir = real.is_dir()
+        is_file = not is_dir and real.is_file()
+    except (OSError, ValueError):  # ValueError: a NUL that slipped past resolve_request
+        return Route(HTTPStatus.NOT_FOUND)
+    if is_dir:
         if not route.directory:
             return Route(HTTPStatus.MOVED_PERMANENTLY, location=quote(request_path + "/"))
         return locate_file(root, Route(HTTPStatus.OK, (*route.parts, "index.html")), "")
-    if route.directory or not real.is_file():
+    if route.directory or not is_file:
         return Route(HTTPStatus.NOT_FOUND)
     return Route(HTTPStatus.OK, route.parts, file=real)
 
@@ -158,9 +164,13 @@ def _respond(state: PreviewState, path: str | None, script: bytes) -> Response:
         return status, [*headers, ("Location", route.location)], body
     if route.file is None:
         page = locate_file(root, Route(HTTPStatus.OK, ("404.html",)), "").file
-        if page is None:
+        try:
+            missing = None if page is None else page.read_bytes()
+        except OSError:
+            missing = None
+        if missing is None:
             return _plain(HTTPStatus.NOT_FOUND)
-        return HTTPStatus.NOT_FOUND, _headers("text/html"), inject_script(page.read_bytes(), script)
+        return HTTPStatus.NOT_FOUND, _headers("text/html"), inject_script(missing, script)
     content_type = _content_type(route.file)
     try:
         body = route.file.read_bytes()

@@ -121,10 +121,19 @@ def test_locate_file_refuses_links_out_of_the_output_folder(output: Path) -> Non
         assert route.status == HTTPStatus.FORBIDDEN, path
 
 
+def test_locate_file_answers_404_for_names_the_file_system_refuses(output: Path) -> None:
+    long = "b" * 300  # over the 255 bytes a file name may have: OSError ENAMETOOLONG
+    for path in (f"/{long}", f"/posts/first/{long}", f"/posts/{long}/", f"/{long}/{long}"):
+        route = locate_file(output, resolve_request("/", path), path)
+        assert route == Route(HTTPStatus.NOT_FOUND), path
+
+
 # -- the WSGI app ---------------------------------------------------------------------------
 
 
-def call(app: Any, path: str, method: str = "GET") -> tuple[str, dict[str, str], bytes]:
+def call(
+    app: Any, path: str, method: str = "GET", query: str = ""
+) -> tuple[str, dict[str, str], bytes]:
     """Call a WSGI app as a server would: PATH_INFO is the UTF-8 bytes read as latin-1."""
     seen: dict[str, Any] = {}
 
@@ -134,7 +143,7 @@ def call(app: Any, path: str, method: str = "GET") -> tuple[str, dict[str, str],
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path.encode("utf-8").decode("latin-1"),
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
     }
     body = b"".join(app(environ, start_response))
     return seen["status"], seen["headers"], body
@@ -202,6 +211,12 @@ def test_app_shows_the_build_error_instead_of_pages(output: Path) -> None:
     assert call(app, "/../secret.txt")[0] == "403 Forbidden"
     state.show_site(output, "/")
     assert call(app, "/")[0] == "200 OK"
+
+
+def test_app_answers_404_for_a_name_too_long(output: Path) -> None:
+    status, _headers, body = call(make_wsgi_app(PreviewState(output, "/")), "/" + "b" * 300)
+    assert status == "404 Not Found"
+    assert b"Not here" in body
 
 
 def test_inject_script_without_head_and_error_page_escapes() -> None:

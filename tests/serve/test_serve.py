@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -59,12 +60,18 @@ class Server:
 
     def raw_get(self, path: str) -> tuple[int, bytes]:
         """GET a path exactly as written: no client-side normalization of `..` or escapes."""
+        status, _headers, body = self.raw_request(path)
+        return status, body
+
+    def raw_request(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """GET a path exactly as written, following no redirect: status, headers and body.
+        The socket timeout only turns a request the server never answers into a failure."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.putrequest("GET", path, skip_accept_encoding=True)
             connection.endheaders()
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, dict(response.getheaders()), response.read()
         finally:
             connection.close()
 
@@ -84,10 +91,10 @@ class Server:
         assert self.process.poll() is None, "the server stopped:\n" + "".join(self.stderr)
 
 
-def write_site(root: Path) -> Path:
+def write_site(root: Path, site_yaml: str = SITE_YAML) -> Path:
     (root / "content").mkdir(parents=True)
     (root / "templates").mkdir()
-    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    (root / "site.yaml").write_text(site_yaml, encoding="utf-8")
     (root / "content" / "first.md").write_text(POST, encoding="utf-8")
     (root / "templates" / "post.html").write_text(GOOD_TEMPLATE, encoding="utf-8")
     return root
@@ -95,7 +102,22 @@ def write_site(root: Path) -> Path:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    site = write_site(tmp_path / "site")
+    """The site served under /archive/."""
+    with running_server(tmp_path, SITE_YAML) as started:
+        yield started
+
+
+@pytest.fixture
+def root_server(tmp_path: Path) -> Iterator[Server]:
+    """The site served at the server's root: base_url's path is "/"."""
+    with running_server(tmp_path, SITE_YAML.replace("/archive/", "/")) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_server(tmp_path: Path, site_yaml: str) -> Iterator[Server]:
+    """`microblog serve --port 0` as a process, killed at the end whatever happened."""
+    site = write_site(tmp_path / "site", site_yaml)
     output = tmp_path / "out"
     (tmp_path / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
     process = subprocess.Popen(
@@ -236,6 +258,27 @@ def test_serve_redirects_to_the_base_path_and_serves_feeds(server: Server) -> No
     assert status == 200 and "livereload" not in feed
     status, page = server.get("nope/")
     assert status == 404 and "livereload.js" in page
+
+
+LONG_NAME = "b" * 300  # over the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/archive/{LONG_NAME}",
+        f"/archive/posts/{LONG_NAME}/",
+        f"/archive/posts/first/{LONG_NAME}",
+        f"/archive/posts/first/{LONG_NAME}/index.html",
+    ],
+)
+def test_serve_answers_404_for_a_name_too_long(server: Server, path: str) -> None:
+    status, _headers, body = server.raw_request(path)
+    assert status == 404, (path, status)
+    assert b"livereload.js" in body  # the site's own 404 page
+    code, stderr = stop(server)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and "Errno" not in stderr, stderr
 
 
 def test_serve_tells_open_pages_to_reload(server: Server) -> None:
