@@ -79,7 +79,7 @@ def resolve_request(base_path: str, request_path: str) -> Route:
         return Route(HTTPStatus.FORBIDDEN)
     if not request_path.startswith(base_path):
         if base_path.startswith(request_path.rstrip("/") + "/"):
-            return Route(HTTPStatus.MOVED_PERMANENTLY, location=quote(base_path))
+            return Route(HTTPStatus.MOVED_PERMANENTLY, location=local_location(base_path))
         return Route(HTTPStatus.NOT_FOUND)
     relative = request_path[len(base_path) :]
     parts = tuple(part for part in relative.split("/") if part)
@@ -91,6 +91,12 @@ def _unsafe_segment(segment: str) -> bool:
         return True
     windows = PureWindowsPath(segment)
     return bool(windows.drive or windows.root)
+
+
+def local_location(path: str) -> str:
+    """`path` as a redirect target on this server: percent-encoded and starting with exactly
+    one "/" (a browser reads "//name/..." as a link to the host "name")."""
+    return quote("/" + path.lstrip("/"))
 
 
 def locate_file(root: Path, route: Route, request_path: str) -> Route:
@@ -110,7 +116,7 @@ def locate_file(root: Path, route: Route, request_path: str) -> Route:
         return Route(HTTPStatus.NOT_FOUND)
     if is_dir:
         if not route.directory:
-            return Route(HTTPStatus.MOVED_PERMANENTLY, location=quote(request_path + "/"))
+            return Route(HTTPStatus.MOVED_PERMANENTLY, location=local_location(request_path + "/"))
         return locate_file(root, Route(HTTPStatus.OK, (*route.parts, "index.html")), "")
     if route.directory or not is_file:
         return Route(HTTPStatus.NOT_FOUND)
@@ -129,7 +135,8 @@ def make_wsgi_app(state: PreviewState, *, script: bytes = RELOAD_SCRIPT) -> Wsgi
             status, headers, body = _plain(HTTPStatus.METHOD_NOT_ALLOWED)
             headers.append(("Allow", "GET, HEAD"))
         else:
-            status, headers, body = _respond(state, _request_path(environ), script)
+            path, query = _request_path(environ), str(environ.get("QUERY_STRING", "") or "")
+            status, headers, body = _respond(state, path, script, query)
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{status.value} {status.phrase}", headers)
         return [] if method == "HEAD" else [body]
@@ -149,7 +156,7 @@ def _request_path(environ: Mapping[str, Any]) -> str | None:
         return None
 
 
-def _respond(state: PreviewState, path: str | None, script: bytes) -> Response:
+def _respond(state: PreviewState, path: str | None, script: bytes, query: str = "") -> Response:
     root, base_path, errors = state.snapshot()
     if path is None:
         return _plain(HTTPStatus.NOT_FOUND)
@@ -161,7 +168,7 @@ def _respond(state: PreviewState, path: str | None, script: bytes) -> Response:
         return HTTPStatus.INTERNAL_SERVER_ERROR, _headers("text/html"), body
     if route.status == HTTPStatus.MOVED_PERMANENTLY:
         status, headers, body = _plain(route.status)
-        return status, [*headers, ("Location", route.location)], body
+        return status, [*headers, ("Location", route.location + _query_suffix(query))], body
     if route.file is None:
         page = locate_file(root, Route(HTTPStatus.OK, ("404.html",)), "").file
         try:
@@ -179,6 +186,14 @@ def _respond(state: PreviewState, path: str | None, script: bytes) -> Response:
     if content_type == "text/html":
         body = inject_script(body, script)
     return HTTPStatus.OK, _headers(content_type), body
+
+
+def _query_suffix(query: str) -> str:
+    """The query string kept on a redirect ("?a=1"), as ASCII that is safe in a header: WSGI
+    gives it still percent-encoded, as latin-1 text (PEP 3333); anything else is encoded."""
+    if not query:
+        return ""
+    return "?" + quote(query.encode("latin-1", "replace"), safe="/?:@!$&'()*+,;=%~[]")
 
 
 def _plain(status: HTTPStatus) -> Response:

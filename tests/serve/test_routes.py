@@ -128,6 +128,22 @@ def test_locate_file_answers_404_for_names_the_file_system_refuses(output: Path)
         assert route == Route(HTTPStatus.NOT_FOUND), path
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("//posts/first", "/posts/first/"),  # not "//posts/first/": a link to the host "posts"
+        ("///posts/first", "/posts/first/"),
+        ("/posts//first", "/posts//first/"),
+        ("//tags/educación", "/tags/educaci%C3%B3n/"),
+    ],
+)
+def test_locate_file_redirects_to_a_path_on_this_host(
+    output: Path, path: str, location: str
+) -> None:
+    route = locate_file(output, resolve_request("/", path), path)
+    assert route == Route(HTTPStatus.MOVED_PERMANENTLY, location=location)
+
+
 # -- the WSGI app ---------------------------------------------------------------------------
 
 
@@ -211,6 +227,23 @@ def test_app_shows_the_build_error_instead_of_pages(output: Path) -> None:
     assert call(app, "/../secret.txt")[0] == "403 Forbidden"
     state.show_site(output, "/")
     assert call(app, "/")[0] == "200 OK"
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("", ""),
+        ("a=1&b=%2F", "?a=1&b=%2F"),
+        ("q=caf\u00c3\u00a9", "?q=caf%C3%A9"),  # raw UTF-8 bytes, as WSGI's latin-1 text
+    ],
+)
+def test_app_redirects_keep_the_query(output: Path, query: str, kept: str) -> None:
+    app = make_wsgi_app(PreviewState(output, "/"))
+    status, headers, _body = call(app, "//posts/first", query=query)
+    assert (status, headers["Location"]) == ("301 Moved Permanently", "/posts/first/" + kept)
+    app = make_wsgi_app(PreviewState(output, "/archive/"))
+    status, headers, _body = call(app, "/archive", query=query)
+    assert (status, headers["Location"]) == ("301 Moved Permanently", "/archive/" + kept)
 
 
 def test_app_answers_404_for_a_name_too_long(output: Path) -> None:

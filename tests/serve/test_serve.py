@@ -281,6 +281,37 @@ def test_serve_answers_404_for_a_name_too_long(server: Server, path: str) -> Non
     assert "Traceback" not in stderr and "Errno" not in stderr, stderr
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/posts/first", "/posts/first/"),
+        ("//posts/first", "/posts/first/"),
+        ("///posts/first", "/posts/first/"),
+        ("//posts", "/posts/"),
+        ("/posts/first?a=1", "/posts/first/?a=1"),
+        ("//posts/first?next=//evil.example/&b=%20", "/posts/first/?next=//evil.example/&b=%20"),
+    ],
+)
+def test_serve_redirects_folders_on_this_host_keeping_the_query(
+    root_server: Server, path: str, location: str
+) -> None:
+    status, headers, _body = root_server.raw_request(path)
+    assert (status, headers.get("Location")) == (301, location), path
+    if "posts/first" in location:
+        status, page = root_server.get(location)
+        assert status == 200 and "First version of the post." in page
+    root_server.assert_running()
+
+
+def test_serve_redirect_to_the_base_path_keeps_the_query(server: Server) -> None:
+    for path in ("/archive?a=1", "//archive?a=1", "/?a=1"):
+        status, headers, _body = server.raw_request(path)
+        if path.startswith("//"):  # not above /archive/: missing, never a link to a host
+            assert status == 404, path
+            continue
+        assert (status, headers.get("Location")) == (301, "/archive/?a=1"), path
+
+
 def test_serve_tells_open_pages_to_reload(server: Server) -> None:
     """What livereload.js does in a browser: hello, info, then wait for "reload"."""
 
