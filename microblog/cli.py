@@ -358,8 +358,8 @@ def run_new(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         status = open_in_editor(path, os.environ)
-    except ScaffoldError as exc:
-        err(f"microblog: {exc}")
+    except ScaffoldError as exc:  # the post is written: say where, to edit it by hand
+        err(f"microblog: {exc}; the post is written: {display_path(path)}")
         return EXIT_FATAL
     if status != 0:
         err(f"microblog: the editor exited with status {status}")

@@ -92,11 +92,18 @@ def write_new_file(folder: Path, stem: str, suffix: str, text: str) -> Path:
 
 
 def open_in_editor(path: Path, environ: Mapping[str, str]) -> int:
-    """Run `$EDITOR path` (or `$VISUAL`) and return its exit status."""
-    command = environ.get("EDITOR", "").strip() or environ.get("VISUAL", "").strip()
+    """Run `$EDITOR path` (or `$VISUAL`) and return its exit status; ScaffoldError when there
+    is no editor, its command line cannot be parsed, or it cannot be started."""
+    name = "EDITOR" if environ.get("EDITOR", "").strip() else "VISUAL"
+    command = environ.get(name, "").strip()
     if not command:
         raise ScaffoldError("no editor: set the EDITOR environment variable (like EDITOR=nano)")
-    words = shlex.split(command, posix=os.name != "nt")
+    try:
+        words = shlex.split(command, posix=os.name != "nt")
+    except ValueError as exc:  # "No closing quotation", "No escaped character"
+        raise ScaffoldError(f"cannot parse {name} ({command!r}): {exc}") from None
+    if not words or not words[0]:
+        raise ScaffoldError(f"cannot parse {name} ({command!r}): it names no command")
     try:
         return subprocess.run([*words, str(path)], check=False).returncode
     except OSError as exc:

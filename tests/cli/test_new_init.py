@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -131,6 +132,38 @@ def test_new_edit_reports_a_failing_or_missing_editor(
     code, path, err = run_new(site, capsys, "Two", "--edit")
     assert code == 2 and path is not None and path.is_file()
     assert "EDITOR" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "command", "reason"),
+    [
+        ("EDITOR", 'vim "x', "No closing quotation"),
+        ("EDITOR", "vim 'x", "No closing quotation"),
+        ("EDITOR", "vim \\", "No escaped character"),
+        ("EDITOR", '""', "it names no command"),
+        ("VISUAL", "code --wait 'x", "No closing quotation"),
+    ],
+)
+def test_new_edit_reports_an_editor_it_cannot_parse_in_one_line(
+    site: Path, variable: str, command: str, reason: str
+) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "new", "Draft #idea", "--edit"],
+        cwd=site,
+        env={**environ, variable: command},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert completed.returncode == 2, completed.stderr
+    (written,) = (site / "content").iterdir()  # the post is written all the same
+    assert completed.stdout == f"content/{written.name}\n"
+    assert completed.stderr.count("\n") == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert f"cannot parse {variable}" in completed.stderr and reason in completed.stderr
+    assert completed.stderr.rstrip().endswith(f"the post is written: content/{written.name}")
 
 
 # -- init -----------------------------------------------------------------------------------
