@@ -124,7 +124,9 @@ def init_site(folder: Path, *, now: datetime, force: bool = False) -> InitResult
     """Write a new site into `folder`: site.yaml, a first post, a .gitignore.
 
     An existing non-empty folder is refused unless `force`; even then nothing is deleted or
-    overwritten: files that exist already are kept as they are.
+    overwritten: files that exist already are kept as they are. Nothing is ever written outside
+    `folder`: a link in it (like `content` -> elsewhere) that leads out is refused before any
+    file is written.
     """
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder} exists and is not a folder")
@@ -138,6 +140,8 @@ def init_site(folder: Path, *, now: datetime, force: bool = False) -> InitResult
         "/_site/\n",
         WELCOME_POST: post_document(WELCOME_TEXT, now),
     }
+    for relative in files:
+        _refuse_links_out(folder, (folder / relative).parent)
     result = InitResult()
     for relative, text in files.items():
         path = folder / relative
@@ -150,6 +154,17 @@ def init_site(folder: Path, *, now: datetime, force: bool = False) -> InitResult
         else:
             result.written.append(path)
     return result
+
+
+def _refuse_links_out(folder: Path, parent: Path) -> None:
+    """ScaffoldError if `parent` (a folder to write into) really is outside `folder` once the
+    links on the way are followed, even a link to a folder that does not exist yet."""
+    inside = Path(os.path.realpath(folder))
+    real = Path(os.path.realpath(parent))
+    if not real.is_relative_to(inside):
+        raise ScaffoldError(
+            f"{parent} leads outside {folder} (to {real}): init writes only inside {folder}"
+        )
 
 
 WELCOME_TEXT = """\

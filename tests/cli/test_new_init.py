@@ -259,3 +259,38 @@ def test_init_force_adds_files_and_keeps_existing_ones(
     welcome = (tmp_path / "content" / "welcome.md").read_text()
     assert main(["init", str(tmp_path), "--force"]) == 0  # again: nothing changes
     assert (tmp_path / "content" / "welcome.md").read_text() == welcome
+
+
+def run_init_process(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "init", folder.name, *args],
+        cwd=folder.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("target", ["outside", "outside/not-yet", "../outside"])
+def test_init_never_writes_through_a_link_out_of_the_folder(tmp_path: Path, target: str) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "site").mkdir()
+    link = tmp_path / "site" / "content"
+    link.symlink_to(tmp_path / target if not target.startswith("..") else Path(target))
+    completed = run_init_process(tmp_path / "site", "--force")
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stdout == ""
+    assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
+    assert "site/content leads outside site" in completed.stderr, completed.stderr
+    assert list((tmp_path / "outside").iterdir()) == []  # nothing made there, not even a folder
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["content"]  # refused before writing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside", "site"]
+
+
+def test_init_follows_a_link_that_stays_inside_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "site" / "posts").mkdir(parents=True)
+    (tmp_path / "site" / "content").symlink_to("posts")
+    completed = run_init_process(tmp_path / "site", "--force")
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "site" / "posts" / "welcome.md").is_file()
