@@ -22,6 +22,7 @@ import mimetypes
 import os
 import signal
 import socket
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -136,7 +137,13 @@ def make_wsgi_app(state: PreviewState, *, script: bytes = RELOAD_SCRIPT) -> Wsgi
             headers.append(("Allow", "GET, HEAD"))
         else:
             path, query = _request_path(environ), str(environ.get("QUERY_STRING", "") or "")
-            status, headers, body = _respond(state, path, script, query)
+            try:
+                status, headers, body = _respond(state, path, script, query)
+            except Exception as exc:  # a bug: answer (a client must never hang), and show it
+                traceback.print_exc()
+                message = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+                status, headers = HTTPStatus.INTERNAL_SERVER_ERROR, _headers("text/html")
+                body = error_page([message], "Internal error")
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{status.value} {status.phrase}", headers)
         return [] if method == "HEAD" else [body]
@@ -227,12 +234,12 @@ def inject_script(page: bytes, script: bytes) -> bytes:
     return page + script
 
 
-def error_page(lines: Sequence[str]) -> bytes:
+def error_page(lines: Sequence[str], title: str = "Build failed") -> bytes:
     """The page shown while the last build failed: each problem names its file and line."""
     items = "\n".join(f"<li><pre>{html.escape(line)}</pre></li>" for line in lines)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Build failed</title>\n</head>\n<body>\n<h1>Build failed</h1>\n"
+        f"<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n"
         f"<ul>\n{items}\n</ul>\n"
         "<p>Fix it and save: this page reloads by itself.</p>\n</body>\n</html>\n"
     ).encode()

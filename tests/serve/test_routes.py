@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import microblog.serve as serve_module
 from microblog.config import load_config
 from microblog.preview import (
     BuildReport,
@@ -331,3 +332,20 @@ def test_preview_rereads_site_yaml(make_site: MakeSite, tmp_path: Path) -> None:
     assert report.config.title == "Renamed"
     assert preview.state.base_path == "/blog/"
     assert b"Renamed" in (tmp_path / "out" / "index.html").read_bytes()
+
+
+def test_app_answers_500_when_serving_fails(
+    output: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug while answering left the browser waiting for ever; it now gets a 500 page and
+    the terminal the traceback."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(serve_module, "_respond", broken)
+    status, headers, body = call(make_wsgi_app(PreviewState(output, "/")), "/")
+    assert status == "500 Internal Server Error"
+    assert headers["Content-Length"] == str(len(body))
+    assert b"internal error: RuntimeError: boom" in body
+    assert "Traceback" in capsys.readouterr().err
