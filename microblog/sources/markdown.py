@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -169,6 +170,11 @@ def _render(body: str, path: str, line: int) -> tuple[str | None, Problem | None
     return None, problem
 
 
+def _id_prefix(post_id: str) -> str:
+    """`p1a2b3c-`: what a post's ids begin with, the same at every build."""
+    return "p" + hashlib.sha256(post_id.encode("utf-8", "surrogatepass")).hexdigest()[:6] + "-"
+
+
 def hashtags_of_html(html: str) -> list[str]:
     """The hashtags of rendered Markdown that linkify_html would link: those of its text, not
     of code, preformatted blocks, links' text or any attribute (`#include`, `(#usage)`)."""
@@ -181,10 +187,13 @@ def hashtags_of_html(html: str) -> list[str]:
     return names
 
 
-def _post_html(rendered: str | None, body: str, config: SiteConfig, tag_href: TagHref) -> str:
+def _post_html(
+    rendered: str | None, body: str, config: SiteConfig, tag_href: TagHref, id_prefix: str
+) -> str:
     if rendered is None:
         return plain_text_to_html(body, tag_href)
-    return absolutize_urls(linkify_html(rendered, tag_href), site_url_resolver(config))
+    linked = linkify_html(rendered, tag_href)
+    return absolutize_urls(linked, site_url_resolver(config), id_prefix=id_prefix)
 
 
 def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
@@ -211,12 +220,13 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
         yield problem
     hashtags = None if rendered is None else hashtags_of_html(rendered)
     post_tags, tag_links = yield from read_tags(body, tags.names, source, config, hashtags)
-    html = _post_html(rendered, body, config, tag_links)
+    post_id = str(PurePosixPath(path).with_suffix(""))
+    html = _post_html(rendered, body, config, tag_links, _id_prefix(post_id))
     yield Draft(
         text=body,
         html=html,
         source=source,
-        id=str(PurePosixPath(path).with_suffix("")),
+        id=post_id,
         slug=slug,
         date=date,
         date_origin=f"{path}:{head.values['date@line']}" if date else "",

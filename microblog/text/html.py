@@ -25,7 +25,7 @@ _TAGS: Final = frozenset(
     }
 )  # fmt: skip
 _ATTRIBUTES: Final = {
-    "*": {"lang"},
+    "*": {"lang", "id"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "abbr": {"title"},
@@ -48,20 +48,49 @@ def sanitize_html(html: str) -> str:
     return _clean(html, None)
 
 
-def absolutize_urls(html: str, resolve: Callable[[str], str], *, ascii_only: bool = False) -> str:
+def absolutize_urls(
+    html: str,
+    resolve: Callable[[str], str],
+    *,
+    ascii_only: bool = False,
+    id_prefix: str | None = None,
+) -> str:
     """Sanitized `html` whose relative URLs went through `resolve` (for feeds, which are read
-    away from the site); with `ascii_only`, every link and image URL is made ASCII too."""
-    return _clean(html, resolve, _ascii_urls if ascii_only else None)
+    away from the site); with `ascii_only`, every link and image URL is made ASCII too.
+
+    With `id_prefix`, each `id` (a footnote's, a heading's `{#id}`) and each link to one
+    (`#fn:1`) gets the prefix, so that two posts on one page never share an id, nor take one
+    of the page's own (`main`); a repeated or empty id is dropped. Without it, ids are kept
+    as they are (they were prefixed when the post was read)."""
+    return _clean(html, resolve, _AttributeFilter(ascii_only, id_prefix))
 
 
-def _ascii_urls(tag: str, attribute: str, value: str) -> str:
-    return to_ascii_url(value) if attribute in ("href", "src") else value
+class _AttributeFilter:
+    def __init__(self, ascii_only: bool, id_prefix: str | None) -> None:
+        self.ascii_only = ascii_only
+        self.id_prefix = id_prefix
+        self.ids: set[str] = set()
+
+    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            if self.id_prefix is None:
+                return value
+            name = self.id_prefix + "-".join(value.split())
+            if not value.strip() or name in self.ids:
+                return None
+            self.ids.add(name)
+            return name
+        if self.id_prefix is not None and attribute == "href" and value.startswith("#"):
+            value = "#" + self.id_prefix + "-".join(value[1:].split())
+        if self.ascii_only and attribute in ("href", "src"):
+            value = to_ascii_url(value)
+        return value
 
 
 def _clean(
     html: str,
     resolve: Callable[[str], str] | None,
-    attribute_filter: Callable[[str, str, str], str] | None = None,
+    attribute_filter: Callable[[str, str, str], str | None] | None = None,
 ) -> str:
     cleaned: str = nh3.clean(
         _SURROGATE.sub("\ufffd", html),  # nh3 takes UTF-8 only: a lone surrogate becomes U+FFFD

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tracemalloc
 from datetime import UTC, datetime
@@ -455,3 +456,20 @@ def test_right_to_left_languages_are_laid_out_right_to_left(
     assert '<html lang="ar" dir="rtl">' in home
     assert 'lang="he" dir="rtl"' in home and 'lang="en" dir="ltr"' in home
     assert home.count('class="e-content" dir="auto"') == 2
+
+
+def test_footnotes_and_heading_ids_link_within_the_post(config: SiteConfig) -> None:
+    """Audit: every id was stripped, so footnote links, their back-links and `{#sec}` links led
+    nowhere. Ids are kept with a prefix of the post's own, so two posts on one page never
+    share one nor take the page's (`main`); a repeated or empty id is dropped."""
+    body = (
+        "A claim[^1] and [see](#sec).\n\n## Section {#sec}\n\n"
+        '<p id="main">x</p><p id="main">y</p><p id=" ">z</p>\n\n[^1]: The note.\n'
+    )
+    (post,), _ = read(parse_markdown, body, "content/fn.md", config)
+    ids = re.findall(r'id="([^"]*)"', post.html)
+    assert len(ids) == len(set(ids)) == 4  # fnref:1, sec, main (once), fn:1
+    prefix = ids[0].split("-")[0] + "-"
+    assert all(name.startswith(prefix) for name in ids) and f"{prefix}main" in ids
+    for target in re.findall(r'href="#([^"]*)"', post.html):
+        assert target in ids
