@@ -170,9 +170,10 @@ def _render(body: str, path: str, line: int) -> tuple[str | None, Problem | None
     return None, problem
 
 
-def _id_prefix(post_id: str) -> str:
-    """`p1a2b3c-`: what a post's ids begin with, the same at every build."""
-    return "p" + hashlib.sha256(post_id.encode("utf-8", "surrogatepass")).hexdigest()[:6] + "-"
+def _id_prefix(path: str) -> str:
+    """`p1a2b3c4d5e-`: what the ids of the post of file `path` begin with, the same at every
+    build and distinct for every file (`a.md` and `a.MD` too)."""
+    return "p" + hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:10] + "-"
 
 
 def hashtags_of_html(html: str) -> list[str]:
@@ -187,13 +188,11 @@ def hashtags_of_html(html: str) -> list[str]:
     return names
 
 
-def _post_html(
-    rendered: str | None, body: str, config: SiteConfig, tag_href: TagHref, id_prefix: str
-) -> str:
-    if rendered is None:
+def _post_html(sanitized: str | None, body: str, config: SiteConfig, tag_href: TagHref) -> str:
+    if sanitized is None:
         return plain_text_to_html(body, tag_href)
-    linked = linkify_html(rendered, tag_href)
-    return absolutize_urls(linked, site_url_resolver(config), id_prefix=id_prefix)
+    # sanitized again: what linkify wrote is ours, but every byte of a page passes nh3
+    return absolutize_urls(linkify_html(sanitized, tag_href), site_url_resolver(config))
 
 
 def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
@@ -218,10 +217,14 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     rendered, problem = _render(body, path, first_line)
     if problem:
         yield problem
-    hashtags = None if rendered is None else hashtags_of_html(rendered)
+    sanitized = None  # linked and tagged only as nh3 parses it: `<iframe>#x</iframe>` is gone
+    if rendered is not None:
+        resolve = site_url_resolver(config)
+        sanitized = absolutize_urls(rendered, resolve, id_prefix=_id_prefix(path))
+    hashtags = None if sanitized is None else hashtags_of_html(sanitized)
     post_tags, tag_links = yield from read_tags(body, tags.names, source, config, hashtags)
+    html = _post_html(sanitized, body, config, tag_links)
     post_id = str(PurePosixPath(path).with_suffix(""))
-    html = _post_html(rendered, body, config, tag_links, _id_prefix(post_id))
     yield Draft(
         text=body,
         html=html,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from microblog.config import SiteConfig
 from microblog.model import Post, Source, Tag
@@ -90,11 +90,16 @@ def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
     base = config.base_path
 
     def resolve(url: str) -> str:
-        if url.startswith(("#", "//")) or (":" in url.split("/", 1)[0] and not url.startswith("/")):
+        if url.startswith("#") or (":" in url.split("/", 1)[0] and not url.startswith("/")):
             return url
-        within = url[len(base) :] if url.startswith(base) else url.lstrip("/")
-        end = min((i for i in (within.find("?"), within.find("#")) if i >= 0), default=len(within))
-        return base + _without_dot_segments(within[:end]) + within[end:]
+        end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+        path = url[:end].replace("\\", "/")  # as browsers read a URL: `\` is `/`
+        if path.startswith("//"):
+            return url  # another host's: left as written, nh3 checks its scheme
+        if path == base.rstrip("/") or path.startswith(base):
+            path = path[len(base) :]
+        resolved = _without_dot_segments(path.lstrip("/")).lstrip("/")  # never `//host`
+        return base + resolved + url[end:]
 
     return resolve
 
@@ -103,13 +108,14 @@ def _without_dot_segments(path: str) -> str:
     """`a/./b/../c/` is `a/c/`; a `..` at the top is dropped: the site's root is the top."""
     kept: list[str] = []
     segments = path.split("/")
-    for segment in segments:
-        if segment == "..":
+    dots = [unquote(segment).lower() for segment in segments]  # `%2e%2e` is `..` too
+    for segment, dot in zip(segments, dots, strict=True):
+        if dot == "..":
             if kept:
                 kept.pop()
-        elif segment != ".":
+        elif dot != ".":
             kept.append(segment)
-    if segments[-1] in (".", "..") and kept and kept[-1]:
+    if dots[-1] in (".", "..") and kept and kept[-1]:
         kept.append("")  # `a/..` names a folder: keep its slash
     return "/".join(kept)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Final
+from urllib.parse import quote, unquote
 
 import nh3
 
@@ -40,6 +41,7 @@ _URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # invalid HTML.
 _LINK_REL: Final = None
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_FRAGMENT: Final = "!$&'()*+,;=:@/?-._~"  # what a URL fragment holds as it is (RFC 3986)
 _DROP_WITH_CONTENT: Final = frozenset({"script", "style"})
 
 
@@ -81,7 +83,9 @@ class _AttributeFilter:
             self.ids.add(name)
             return name
         if self.id_prefix is not None and attribute == "href" and value.startswith("#"):
-            value = "#" + self.id_prefix + "-".join(value[1:].split())
+            fragment = unquote(value[1:])
+            if fragment.strip():  # a bare `#` is the top of the page: left alone
+                value = "#" + quote(self.id_prefix + "-".join(fragment.split()), safe=_FRAGMENT)
         if self.ascii_only and attribute in ("href", "src"):
             value = to_ascii_url(value)
         return value
