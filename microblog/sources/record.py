@@ -120,11 +120,6 @@ def _without_dot_segments(path: str) -> str:
     return "/".join(kept)
 
 
-def make_tag(name: str) -> Tag:
-    key = tag_key(name)
-    return Tag(name=name, key=key, slug=assign_tag_slugs([key])[key])
-
-
 def collect_tags(
     text: str, extra: Iterable[str] = (), hashtags: Iterable[str] | None = None
 ) -> tuple[tuple[Tag, ...], int]:
