@@ -40,7 +40,8 @@ def assign_site_tag_slugs(posts: Sequence[Post], tags_href: str) -> tuple[Post, 
     a link of the post's own to another site's tag page stays as it was written.
     """
     slugs = assign_tag_slugs(tag.key for post in posts for tag in post.tags)
-    link = re.compile(f'(<a class="hashtag" href="{re.escape(html.escape(tags_href))})([^"/]*)(/")')
+    written = html.escape(tags_href, quote=False)  # as nh3 writes an href: `'` stays as it is
+    link = re.compile(f'(<a class="hashtag" href="{re.escape(written)})([^"/]*)(/")')
     return tuple(_with_slugs(post, slugs, link) for post in posts)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
@@ -90,18 +91,28 @@ def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
     base = config.base_path
 
     def resolve(url: str) -> str:
-        if url.startswith("#") or (":" in url.split("/", 1)[0] and not url.startswith("/")):
+        if url.startswith("#"):
             return url
         end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
         path = url[:end].replace("\\", "/")  # as browsers read a URL: `\` is `/`
+        if ":" in path.split("/", 1)[0] and not path.startswith("/"):
+            return url  # a scheme: nh3 decides whether it may stay
         if path.startswith("//"):
-            return url  # another host's: left as written, nh3 checks its scheme
+            return _encoded(path + url[end:])  # another host's, as the browser reads it
         if path == base.rstrip("/") or path.startswith(base):
             path = path[len(base) :]
         resolved = _without_dot_segments(path.lstrip("/")).lstrip("/")  # never `//host`
-        return base + resolved + url[end:]
+        return _encoded(base + resolved + url[end:])
 
     return resolve
+
+
+_NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
+def _encoded(url: str) -> str:
+    """`my file.pdf` as `my%20file.pdf`: what may not stand in a URL, percent-encoded."""
+    return _NOT_IN_URLS.sub(lambda match: f"%{ord(match[0]):02X}", url)
 
 
 def _without_dot_segments(path: str) -> str:

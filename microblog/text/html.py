@@ -108,7 +108,22 @@ def _clean(
         url_relative=resolve,
         attribute_filter=attribute_filter,
     )
-    return cleaned
+    return _IMAGE.sub(_complete_image, cleaned)
+
+
+# An <img> as nh3 writes it: every attribute value in double quotes, none holding one.
+_IMAGE: Final = re.compile(r'<img((?:\s+[^\s=>"]+(?:="[^"]*")?)*)\s*/?>')
+
+
+def _complete_image(match: re.Match[str]) -> str:
+    """An image whose address nh3 removed (`data:`, `javascript:`) is dropped; one without
+    `alt` gets an empty one: both are invalid HTML, and a page must stay valid."""
+    attributes = match[1]
+    if ' src="' not in attributes:
+        return ""
+    if ' alt="' not in attributes:
+        return f'<img alt=""{attributes}>'
+    return match[0]
 
 
 def plain_text_to_html(text: str, tag_href: TagHref) -> str:

@@ -15,23 +15,24 @@ _BLOCKS = {"p", "br", "li", "div", "blockquote", "pre", "h2", "h3", "h4", "h5", 
 
 
 def _trailing_tag_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of hashtags that only close a line (`... #AI#Backend`), not those in a sentence."""
+    """Spans of hashtags that only close a line (`... #AI#Backend`), not those in a sentence.
+
+    Linear: walking back from the end, each stretch of text between two hashtags is looked at
+    once (a line of 200,000 `#a x` was quadratic when the rest of the line was re-read)."""
     spans: list[tuple[int, int]] = []
-    tags = find_hashtags(text)
-    boundary = len(text)  # where the closing run of the current line must reach
-    for tag in reversed(tags):
-        gap = text[tag.end : boundary]
-        if "\n" in gap:
-            boundary = tag.end + gap.index("\n")
-            gap = text[tag.end : boundary]
-        if gap.strip():
-            boundary = -1  # words after this tag: it is part of a sentence
-            newline = text.rfind("\n", 0, tag.start)
-            if newline >= 0:
-                boundary = newline
-            continue
-        spans.append((tag.start, tag.end))
-        boundary = tag.start
+    later = len(text)  # where the hashtag after this one starts (or the end of the text)
+    in_sentence = False  # a word follows on this line: no hashtag before it closes the line
+    for tag in reversed(find_hashtags(text)):
+        between = text[tag.end : later]
+        newline = between.find("\n")
+        if newline >= 0:  # the first tag of a later line was behind: a new line starts here
+            in_sentence = False
+            between = between[:newline]
+        if not in_sentence and between.strip():
+            in_sentence = True
+        if not in_sentence:
+            spans.append((tag.start, tag.end))
+        later = tag.start
     return spans
 
 

@@ -38,7 +38,7 @@ from microblog.sources.record import (
 from microblog.sources.txt import parse_txt
 from microblog.taxonomy import assign_site_tag_slugs, group_by_tag
 from microblog.text.linkify import link_text
-from microblog.text.titles import fold_whitespace
+from microblog.text.titles import _trailing_tag_spans, fold_whitespace
 from microblog.yamlsafe import YamlError, load_yaml
 from tests.conftest import MakeSite
 
@@ -520,3 +520,49 @@ def test_post_ids_differ_between_files_of_one_name(config: SiteConfig) -> None:
     assert set(re.findall(r'id="([^"]*)"', first.html)).isdisjoint(
         re.findall(r'id="([^"]*)"', second.html)
     )
+
+
+def test_closing_hashtags_are_found_in_linear_time() -> None:
+    """Fuzzing: a 1 MB line of `#a x #a x ...` took 21 s in `check`: each hashtag re-read the
+    rest of its line. Also a hashtag before a word on a later line was taken as closing it."""
+    assert _trailing_tag_spans("first line\n#a x #b y") == []
+    assert _trailing_tag_spans("first line #c\n#a x #b y") == [(11, 13)]
+    assert _trailing_tag_spans("#a x " * 200_000) == []  # benchmarks/hostile.py times it
+
+
+def test_tag_links_follow_slug_changes_under_a_base_path_with_a_quote(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Fuzzing: with `base_url: https://example.org/it's/`, hashtag links kept the slug a tag
+    had lost to another, and pointed at tag pages that were never written."""
+    site = make_site(
+        {
+            "content/p1.md": "---\ndate: 2024-01-01\n---\none #a\u200db\n",
+            "content/p2.md": "---\ndate: 2024-01-02\n---\ntwo #a\u200cb\n",
+        },
+        base_url='"https://example.org/it\'s/"',
+    )
+    output = tmp_path / "out"
+    assert main(["build", "--config", str(site / "site.yaml"), "--output", str(output)]) == 0
+    links = [
+        slug
+        for page in output.glob("posts/*/index.html")
+        for slug in re.findall(r'class="hashtag" href="/it\'s/tags/([^"/]*)/"', page.read_text())
+    ]
+    assert len(links) == 2
+    for slug in links:
+        assert (output / "tags" / slug / "index.html").is_file(), slug
+
+
+def test_markdown_images_and_links_stay_valid_html(config: SiteConfig) -> None:
+    """Fuzzing: an image whose `data:` address nh3 removed was left without `src`, one written
+    without `alt` kept none, and `my file.pdf` or `\\x` stood in an href: all invalid HTML."""
+    body = (
+        '![cat](data:image/png;base64,AAAA) <img src="cat.png"> [doc](<my file.pdf>) '
+        "[x](<\\javascript:alert(1)>) ![ok](k.png)\n"
+    )
+    (post,), _ = read(parse_markdown, body, "content/a.md", config)
+    assert "data:" not in post.html and post.html.count("<img") == 2
+    assert '<img alt="" src="/sub/cat.png">' in post.html
+    assert 'href="/sub/my%20file.pdf"' in post.html
+    assert "\\" not in post.html

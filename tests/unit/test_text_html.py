@@ -77,7 +77,7 @@ def test_empty_text() -> None:
         ('<a href="javascript:alert(1)">j</a>', "<a>j</a>"),
         ('<a href="JaVaScRiPt:alert(1)">j</a>', "<a>j</a>"),
         ('<a href="vbscript:x">v</a>', "<a>v</a>"),
-        ('<img src="data:image/png;base64,AAAA">', "<img>"),
+        ('<img src="data:image/png;base64,AAAA">', ""),  # no address left: no image
         ('<a href="mailto:me@example.com">m</a>', '<a href="mailto:me@example.com">m</a>'),
         (
             '<a href="/tags/a/" class="hashtag evil">#a</a>',
@@ -109,7 +109,7 @@ def test_absolutize_urls_resolves_relative_links_only() -> None:
     html = '<a href="/tags/ai/" class="hashtag">#AI</a><img src="https://cdn.example/x.png">'
     assert absolutize_urls(html, lambda url: "https://site.example" + url) == (
         '<a href="https://site.example/tags/ai/" class="hashtag">#AI</a>'
-        '<img src="https://cdn.example/x.png">'
+        '<img alt="" src="https://cdn.example/x.png">'
     )
 
 
