@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import io
 import os
 import shutil
 import signal
@@ -141,34 +142,23 @@ class DirectorySink:
         self.root = temp / "new"
 
     def write(self, path: str, data: bytes) -> None:
-        parts = check_relative(path).parts
-        target = self.root.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if self._link_unchanged(self.output.joinpath(*parts), target, data):
-            return
-        with target.open("xb") as handle:  # never through a link, never twice
-            handle.write(data)
+        self.copy(path, io.BytesIO(data))
 
     def copy(self, path: str, source: BinaryIO) -> None:
-        """Copy an open static file a chunk at a time: a 700 MB video is never held in memory.
+        """Write what `source` holds, a chunk at a time: a 700 MB video is never held whole.
 
-        The previous build's copy is hard-linked instead when it holds the same bytes.
+        The previous build's file is hard-linked instead when it holds the same bytes.
         """
         parts = check_relative(path).parts
         target = self.root.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.output.joinpath(*parts)
-        try:
-            if stays_inside(previous, self.output) and _same_bytes(previous, source):
-                os.link(previous, target)
-                return
-        except OSError:
-            pass
+        if self._link_unchanged(self.output.joinpath(*parts), target, source):
+            return
         source.seek(0)
-        with target.open("xb") as writer:
+        with target.open("xb") as writer:  # never through a link, never twice
             shutil.copyfileobj(source, writer)
 
-    def _link_unchanged(self, previous: Path, target: Path, data: bytes) -> bool:
+    def _link_unchanged(self, previous: Path, target: Path, source: BinaryIO) -> bool:
         """Hard-link the previous build's identical file instead of writing it again.
 
         Removing the old tree then frees no data blocks for files that did not change, which is
@@ -176,9 +166,10 @@ class DirectorySink:
         what makes deleting a large tree slow (see benchmarks/build.py --rebuild).
         """
         try:
-            if not stays_inside(previous, self.output) or previous.stat().st_size != len(data):
+            size = source.seek(0, os.SEEK_END)
+            if not stays_inside(previous, self.output) or previous.stat().st_size != size:
                 return False  # only the previous build's own regular files are reused
-            if not _holds(previous, data):
+            if not _same_bytes(previous, source):
                 return False
             os.link(previous, target)
         except OSError:
@@ -277,14 +268,3 @@ def _same_bytes(path: Path, source: BinaryIO, chunk: int = 1 << 18) -> bool:
                 return False
             if not ours:
                 return True
-
-
-def _holds(path: Path, data: bytes, chunk: int = 1 << 20) -> bool:
-    """Whether the file holds exactly `data`, read a chunk at a time: reading a 700 MB video
-    of static/ whole, to compare it, doubled the memory a rebuild took."""
-    view = memoryview(data)
-    with path.open("rb") as handle:
-        for start in range(0, len(data), chunk):
-            if handle.read(chunk) != view[start : start + chunk]:
-                return False
-        return handle.read(1) == b""

@@ -11,7 +11,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from microblog.config import SiteConfig
-from microblog.paths import NotInsideError, display_path, is_within, open_inside
+from microblog.paths import NotInsideError, display_path, is_within, open_inside, site_relative
 from microblog.problems import Problem, Severity
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
@@ -97,7 +97,7 @@ class _Inspection:
     seen: set[str] = field(default_factory=set)
 
     def warn(self, path: Path, code: str, message: str, action: str) -> None:
-        shown = Path(os.path.relpath(path, self.config.site_dir)).as_posix()
+        shown = site_relative(path, self.config.site_dir)
         self.problems.append(Problem(shown, 0, code, Severity.WARNING, message, action))
 
     def allowed(self, path: Path) -> bool:
@@ -141,6 +141,6 @@ class _Inspection:
         try:
             self.env.compile(text, filename=str(path))
         except jinja2.TemplateSyntaxError as exc:
-            shown = Path(os.path.relpath(path, self.config.site_dir)).as_posix()
+            shown = site_relative(path, self.config.site_dir)
             message = f"template error: {exc.message or exc}"
             self.problems.append(template_problem(shown, exc.lineno, message, STOPS_A_BUILD))
