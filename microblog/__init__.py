@@ -1,7 +1,15 @@
 """microblog: turn a microblog archive into a fast, permanent static site."""
 
 from microblog.config import ConfigError, SiteConfig, load_config
-from microblog.content import Content, load_content
+from microblog.pipeline import BuildResult, Content, build_site, read_site
 
-__all__ = ["ConfigError", "Content", "SiteConfig", "load_config", "load_content"]
+__all__ = [
+    "BuildResult",
+    "ConfigError",
+    "Content",
+    "SiteConfig",
+    "build_site",
+    "load_config",
+    "read_site",
+]
 __version__ = "0.1.0"

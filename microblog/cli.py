@@ -28,14 +28,14 @@ from microblog.config import (
     check_content_folder,
     load_config,
 )
-from microblog.content import load_content
 from microblog.output import OutputError, OutputFolderError, check_output_folder
 from microblog.paths import display_path
-from microblog.pipeline import build_to_folder, site_file_problems
+from microblog.pipeline import build_to_folder, read_site, site_file_problems
 from microblog.problems import Problem, Severity, is_problem
 from microblog.render import RenderError
 from microblog.report import err, print_build_summary, print_content_summary, report_problems
 from microblog.scaffold import ScaffoldError, init_site, new_post, open_in_editor
+from microblog.urls import Urls
 
 if TYPE_CHECKING:
     from microblog.preview import BuildReport
@@ -176,12 +176,13 @@ def _load(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> 
 def run_check(args: argparse.Namespace) -> int:
     config = _load(args)
     check_content_folder(config)
-    content = load_content(config)
+    content = read_site(config)
     problems = content.problems + tuple(site_file_problems(config))
     summary_stream = sys.stderr if args.json else sys.stdout
     report_problems(problems, verbose=args.verbose)
     if args.json:
-        records = [post.to_json() for post in content.timeline.all_posts]
+        urls = Urls(config)
+        records = [post.to_json(urls.post_html(post)) for post in content.timeline.all_posts]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     print_content_summary(content, problems, summary_stream)
     return EXIT_PROBLEMS if any(is_problem(p) for p in problems) else EXIT_OK

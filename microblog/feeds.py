@@ -11,14 +11,12 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
 from microblog.config import SiteConfig
 from microblog.model import Post
-from microblog.pages import Urls
-from microblog.text.html import absolutize_urls
+from microblog.urls import FEED_FILES, Urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +34,15 @@ def feed_items(posts: Sequence[Post], count: int) -> list[Post]:
 
 def make_feeds(
     config: SiteConfig,
+    urls: Urls,
     posts: Sequence[Post],
-    folder: str,
+    tag_slug: str | None,
     title: str,
     page_path: str,
     fallback: datetime,
 ) -> FeedFiles:
-    """Both feeds for `posts` under `folder` ("" for the site, "tags/x/" for a tag)."""
-    urls = Urls(config)
-    rss_path, atom_path = folder + "feed.xml", folder + "atom.xml"
+    """Both feeds for `posts`: the site's (`tag_slug` None) or one tag's."""
+    rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
     items = feed_items(posts, config.feed.items)
     updated = max((post.date for post in items if post.date), default=None)
     stamp = updated or fallback  # no dated post: SOURCE_DATE_EPOCH or 1970, never "now"
@@ -66,7 +64,7 @@ def _generator(
     generator.load_extension("dc", atom=False, rss=True)
     generator.id(urls.absolute(page_path))
     generator.title(title)
-    is_rss = self_path.endswith("feed.xml")
+    is_rss = self_path.endswith(FEED_FILES["rss"])
     kind = "application/rss+xml" if is_rss else "application/atom+xml"
     # RSS readers show <description> as HTML, Atom's subtitle and summary are text: plain
     # text bound for RSS is HTML-escaped once so that it is shown, never run.
@@ -93,7 +91,6 @@ def _add_entry(
     as_html: Callable[[str], str],
 ) -> None:
     permalink = urls.absolute(Urls.post(post))
-    html = absolutize_urls(post.html, lambda url: urljoin(permalink, url), ascii_only=True)
     entry = generator.add_entry()
     entry.id(permalink)
     entry.guid(permalink, permalink=True)
@@ -103,7 +100,7 @@ def _add_entry(
     entry.updated(post.date)
     entry.description(as_html(post.summary or post.headline), isSummary=True)
     if config.feed.full_content:
-        entry.content(html, type="html")
+        entry.content(urls.feed_html(post), type="html")
     for tag in post.tags:
         entry.category(term=tag.name, scheme=urls.absolute(Urls.tag(tag.slug)))
     if config.author:

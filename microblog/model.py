@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from microblog.text.linked import LinkedHtml
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -18,24 +20,35 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class LineHistory:
+    """For each committed line of a file: when its commit was authored, and when committed
+    (a rebase or cherry-pick keeps the first and renews the second)."""
+
+    authored: dict[int, datetime]
+    committed: dict[int, datetime]
+
+
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A hashtag as one post wrote it.
 
     `name` is the display form (without `#`), `key` groups spellings that differ only in case or
-    Unicode normalisation, `slug` is the URL segment of the tag's pages.
+    Unicode normalisation, `slug` is the URL segment of the tag's pages: given across the site
+    by `taxonomy.assign_site_tag_slugs` ("" until then).
     """
 
     name: str
     key: str
-    slug: str
+    slug: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Post:
     """One content record.
 
-    `text` is the whole post as repaired (hashtags included); `html` is rendered and sanitized
-    body HTML whose internal links are root-relative; `headline` is its title or one made from
+    `text` is the whole post as repaired (hashtags included); `body` is its rendered and
+    sanitized HTML with links left open (`urls.Urls` resolves them for a page or a feed;
+    templates read it as `post.html`, see render.py); `headline` is its title or one made from
     its first words, `summary` a plain-text description; `date` is timezone-aware or None;
     `order` is the post's position in its source (file path, index), used to keep file order.
     """
@@ -44,7 +57,7 @@ class Post:
     slug: str
     date: datetime | None
     text: str
-    html: str
+    body: LinkedHtml
     tags: tuple[Tag, ...]
     links: tuple[str, ...]
     lang: str | None
@@ -56,7 +69,8 @@ class Post:
     date_origin: str = ""
     order: tuple[str, int] = field(default=("", 0))
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, html: str) -> dict[str, object]:
+        """The record as `check --json` prints it, with its HTML as a page shows it."""
         return {
             "id": self.id,
             "slug": self.slug,
@@ -66,7 +80,7 @@ class Post:
             "headline": self.headline,
             "summary": self.summary,
             "text": self.text,
-            "html": self.html,
+            "html": html,
             "tags": [tag.name for tag in self.tags],
             "tag_slugs": [tag.slug for tag in self.tags],
             "links": list(self.links),

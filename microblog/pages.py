@@ -1,7 +1,7 @@
 """The page plan: every page and file of the site as plain data, checked before rendering.
 
-Nothing here renders or writes. Paths are relative to the output folder (POSIX form); URLs are
-root-relative, built from base_url's path and percent-encoded (ASCII).
+Nothing here renders or writes. Paths are relative to the output folder (POSIX form), as
+urls.py shapes them.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from microblog.config import SiteConfig
-from microblog.content import Content
 from microblog.model import Post
 from microblog.problems import Problem, Severity
 from microblog.taxonomy import TagIndex, group_by_month
 from microblog.text.slugs import is_safe_segment
+from microblog.timeline import Timeline
+from microblog.urls import Urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,70 +36,37 @@ class Pagination:
     next_path: str | None
 
 
-class Urls:
-    """Output paths and URLs of every kind of page, from one place."""
-
-    def __init__(self, config: SiteConfig) -> None:
-        self.base_path = config.base_path
-        parts = urlsplit(config.base_url)
-        host = (
-            parts.netloc.encode("idna").decode("ascii")
-            if not parts.netloc.isascii()
-            else (parts.netloc)
-        )
-        self.origin = f"{parts.scheme}://{host}"
-
-    def url(self, path: str) -> str:
-        """Root-relative URL of an output path (`posts/x/index.html` -> `/base/posts/x/`)."""
-        if path.endswith("index.html"):
-            path = path[: -len("index.html")]
-        return self.base_path + quote(path, safe="/")
-
-    def absolute(self, path: str) -> str:
-        """Absolute ASCII URL of an output path (feeds, sitemap, canonical, og:)."""
-        return self.origin + self.url(path)
-
-    @staticmethod
-    def post(post: Post) -> str:
-        return f"posts/{post.slug}/index.html"
-
-    @staticmethod
-    def tag(tag_slug: str, page: int = 1) -> str:
-        return f"tags/{tag_slug}/" + (f"page/{page}/" if page > 1 else "") + "index.html"
-
-    @staticmethod
-    def home(page: int = 1) -> str:
-        return f"page/{page}/index.html" if page > 1 else "index.html"
-
-
 def paginate(posts: Sequence[Post], per_page: int) -> list[tuple[int, int, Sequence[Post]]]:
     """(number, count, posts) for each page; an empty list still gets one page."""
     chunks = [posts[i : i + per_page] for i in range(0, len(posts), per_page)] or [posts]
     return [(n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
 
 
-def plan_pages(config: SiteConfig, content: Content) -> tuple[list[Page], list[Problem]]:
+def plan_pages(
+    config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]
+) -> tuple[list[Page], list[Problem]]:
     """Every HTML page of the site; colliding or unsafe paths are problems, not pages."""
-    pages = list(_plan_all(config, content))
+    pages = list(_plan_all(config, timeline.posts, tags))
     return _check_paths(pages)
 
 
-def _plan_all(config: SiteConfig, content: Content) -> Iterator[Page]:
-    posts = content.timeline.posts
+def _plan_all(
+    config: SiteConfig, posts: Sequence[Post], tags: Sequence[TagIndex]
+) -> Iterator[Page]:
     yield from _listing(posts, config.posts_per_page, Urls.home, "index.html", {})
     for index, post in enumerate(posts):
         newer = posts[index - 1] if index > 0 else None
         older = posts[index + 1] if index + 1 < len(posts) else None
         yield Page(Urls.post(post), "post.html", {"post": post, "newer": newer, "older": older})
-    yield Page("tags/index.html", "tags.html", {"tags": _tags_by_count(content.tags)})
-    for tag in content.tags:
+    yield Page(Urls.TAGS, "tags.html", {"tags": _tags_by_count(tags)})
+    for tag in tags:
 
         def tag_path(page: int, slug: str = tag.slug) -> str:
             return Urls.tag(slug, page)
 
         yield from _listing(tag.posts, config.posts_per_page, tag_path, "tag.html", {"tag": tag})
-    yield Page("archive/index.html", "archive.html", {"groups": group_by_month(posts, config.tz)})
-    yield Page("404.html", "404.html", {})
+    yield Page(Urls.ARCHIVE, "archive.html", {"groups": group_by_month(posts, config.tz)})
+    yield Page(Urls.NOT_FOUND, "404.html", {})
 
 
 def _listing(

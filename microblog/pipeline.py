@@ -1,24 +1,67 @@
-"""The one place where the stages meet: config -> content -> page plan -> render -> sink."""
+"""The one place where the stages meet: config -> sources -> timeline -> taxonomy -> page plan
+-> render -> sink. Each stage takes what the one before it made; none reaches back."""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape as xml_escape
 
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import SiteConfig, check_content_folder
-from microblog.content import Content, load_content
 from microblog.feeds import make_feeds
+from microblog.model import Post
 from microblog.output import DirectorySink, Sink, check_output_folder
-from microblog.pages import Page, Urls, plan_pages
+from microblog.pages import Page, plan_pages
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.render import make_environment, render_page
 from microblog.site_templates import inspect_templates
+from microblog.sources import read_content
+from microblog.sources.gitdates import is_shallow_clone, line_histories
+from microblog.taxonomy import TagIndex, make_taxonomy
+from microblog.timeline import Timeline, history_wanted, make_timeline
+from microblog.urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything read from content/: the timeline, its tags and every problem met."""
+
+    timeline: Timeline
+    tags: tuple[TagIndex, ...]
+    problems: tuple[Problem, ...]
+    files: int
+    repairs: int
+
+
+def read_site(config: SiteConfig) -> Content:
+    """Read, date, order and tag every post of the site."""
+    read = read_content(config)
+    default = None if config.date is None else (config.date, config.origin("date"))
+    history = None
+    if config.dates_from_git:  # read before the timeline, which is pure
+        wanted = history_wanted(read.posts, dating=default is None)
+        history = line_histories(config.site_dir, wanted)
+    timeline, tags = make_taxonomy(make_timeline(read.posts, default, history))
+    problems = tuple(read.problems) + timeline.problems
+    used_git = timeline.git_claims or any(p.date_origin == "git" for p in timeline.all_posts)
+    if used_git and is_shallow_clone(config.content_dir):
+        problems += (
+            Problem(
+                site_relative(config.content_dir, config.site_dir),
+                0,
+                "MB049",
+                Severity.WARNING,
+                "git history is shallow: dates and slug claims taken from it may be wrong",
+                "clone with full history (actions/checkout: fetch-depth: 0)",
+            ),
+        )
+    repairs = sum(1 for p in problems if p.code == "MB030")
+    return Content(timeline, tags, problems, len(read.files), repairs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +87,18 @@ def build_site(
 ) -> BuildResult:
     """Render the whole site into `sink`. Raises RenderError when a template fails."""
     started = time.perf_counter()
-    content = content or load_content(config)
-    pages, problems = plan_pages(config, content)
-    env = make_environment(config)
+    content = content or read_site(config)
+    pages, problems = plan_pages(config, content.timeline, content.tags)
+    urls = Urls(config)
+    env = make_environment(config, urls)
     for page in pages:
         sink.write(page.path, render_page(env, page))
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
-    for path, data in make_all_feeds(config, content, fallback):
+    for path, data in make_all_feeds(config, urls, content, fallback):
         sink.write(path, data)
         feeds.append(path)
-    extras = site_files(config, pages)
+    extras = site_files(config, urls, pages)
     for path, data in extras.items():
         sink.write(path, data)
     taken = {path.casefold() for path in extras} | {page.path.casefold() for page in pages}
@@ -75,31 +119,33 @@ def build_site(
 
 def site_file_problems(config: SiteConfig) -> list[Problem]:
     """What `check` can say of templates/ and static/ without building."""
-    return inspect_templates(config, make_environment(config)) + collect_static(config)[1]
+    env = make_environment(config, Urls(config))
+    return inspect_templates(config, env) + collect_static(config)[1]
 
 
 def make_all_feeds(
-    config: SiteConfig, content: Content, fallback: datetime
+    config: SiteConfig, urls: Urls, content: Content, fallback: datetime
 ) -> Iterator[tuple[str, bytes]]:
     """RSS and Atom for the whole site, then for each tag."""
-    groups = [(content.timeline.posts, "", config.title, "index.html")]
+    groups: list[tuple[Sequence[Post], str | None, str, str]] = [
+        (content.timeline.posts, None, config.title, Urls.home())
+    ]
     groups += [
-        (tag.posts, f"tags/{tag.slug}/", f"{config.title}: #{tag.name}", Urls.tag(tag.slug))
+        (tag.posts, tag.slug, f"{config.title}: #{tag.name}", Urls.tag(tag.slug))
         for tag in content.tags
     ]
-    for posts, folder, title, page_path in groups:
-        feeds = make_feeds(config, posts, folder, title, page_path, fallback)
+    for posts, tag_slug, title, page_path in groups:
+        feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
         yield feeds.rss_path, feeds.rss
         yield feeds.atom_path, feeds.atom
 
 
-def site_files(config: SiteConfig, pages: list[Page]) -> dict[str, bytes]:
+def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:
     """The sitemap, robots.txt, .nojekyll (GitHub Pages must not run Jekyll) and CNAME."""
-    urls = Urls(config)
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(Urls.SITEMAP)}\n"
     files = {
-        "sitemap.xml": make_sitemap(urls, pages),
-        "robots.txt": robots.encode(),
+        Urls.SITEMAP: make_sitemap(urls, pages),
+        Urls.ROBOTS: robots.encode(),
         ".nojekyll": b"",
     }
     if config.cname:
@@ -166,7 +212,7 @@ def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for page in pages:
-        if page.path == "404.html":
+        if page.path == Urls.NOT_FOUND:
             continue
         post = page.context.get("post")
         lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")

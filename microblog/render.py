@@ -5,16 +5,18 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from microblog.config import SiteConfig
 from microblog.model import Post
-from microblog.pages import Page, Urls
+from microblog.pages import Page
 from microblog.problems import Problem
 from microblog.site_templates import DEFAULT_TEMPLATES, SiteTemplateLoader, template_problem
 from microblog.text.titles import shorten
+from microblog.urls import Urls
 
 
 class RenderError(Exception):
@@ -25,14 +27,26 @@ class RenderError(Exception):
         self.problem = problem
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+class SiteEnvironment(jinja2.Environment):
+    """Templates read a post's HTML as `post.html`: its links resolved for the pages of this
+    site (a record keeps them open, text/linked.py), once per post."""
+
+    urls: Urls
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute == "html" and isinstance(obj, Post):
+            return Markup(self.urls.post_html(obj))
+        return super().getattr(obj, attribute)
+
+
+def make_environment(config: SiteConfig, urls: Urls) -> SiteEnvironment:
     """Site templates win file by file; `default/NAME` always reaches the package's own."""
     defaults = jinja2.FileSystemLoader(DEFAULT_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
         loaders.append(SiteTemplateLoader(config.templates_dir, config.site_dir))
     loaders += [defaults, jinja2.PrefixLoader({"default": defaults})]
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -40,7 +54,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    urls = Urls(config)
+    env.urls = urls
     tz = config.tz
     env.globals.update(
         site=config,

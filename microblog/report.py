@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from microblog.config import SiteConfig
-from microblog.content import Content
-from microblog.pipeline import BuildResult
+from microblog.pipeline import BuildResult, Content
 from microblog.problems import Problem, Severity
 
 SHOWN_PROBLEMS = 200

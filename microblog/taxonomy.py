@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import html
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from urllib.parse import quote
 
 from microblog.model import Post
 from microblog.text.hashtags import assign_tag_slugs
+from microblog.timeline import Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,35 +26,32 @@ class TagIndex:
         return len(self.posts)
 
 
-def assign_site_tag_slugs(posts: Sequence[Post], tags_href: str) -> tuple[Post, ...]:
-    """`posts` with each tag's slug chosen among all the tags of the site, and the hashtag
-    links of their HTML pointing to it.
+def make_taxonomy(timeline: Timeline) -> tuple[Timeline, tuple[TagIndex, ...]]:
+    """The timeline with every tag's slug given across the site, and its published posts
+    grouped by tag."""
+    slugged = assign_site_tag_slugs(timeline.all_posts)  # published posts, then drafts
+    published = len(timeline.posts)
+    timeline = dataclasses.replace(timeline, posts=slugged[:published], drafts=slugged[published:])
+    return timeline, group_by_tag(timeline.posts)
 
-    A reader only sees one post, so it gives each tag a slug that is distinct within that
-    post; here `assign_tag_slugs` makes them distinct across the site ("c++" and "c" both
-    want `c`: "c" keeps it, "c++" becomes `c-<hash>`). Drafts count too, so publishing one
-    does not move another tag's page. `tags_href` is where the readers' hashtag links point
-    (`/base/path/tags/`, see sources/record.py): only links exactly so made are followed, so
-    a link of the post's own to another site's tag page stays as it was written.
+
+def assign_site_tag_slugs(posts: Sequence[Post]) -> tuple[Post, ...]:
+    """`posts` with each tag's slug chosen among all the tags of `posts` (the site's).
+
+    A reader only sees one post, so it gives its tags no slug; here `assign_tag_slugs` makes
+    them distinct across the site ("c++" and "c" both want `c`: "c" keeps it, "c++" becomes
+    `c-<hash>`). Drafts count too, so publishing one does not move another tag's page. The
+    hashtag links in a post's HTML name the tag by key: they follow (urls.py).
     """
     slugs = assign_tag_slugs(tag.key for post in posts for tag in post.tags)
-    written = html.escape(tags_href, quote=False)  # as nh3 writes an href: `'` stays as it is
-    link = re.compile(f'(<a class="hashtag" href="{re.escape(written)})([^"/]*)(/")')
-    return tuple(_with_slugs(post, slugs, link) for post in posts)
+    return tuple(_with_slugs(post, slugs) for post in posts)
 
 
-def _with_slugs(post: Post, slugs: Mapping[str, str], link: re.Pattern[str]) -> Post:
-    moved = {tag.slug: slugs[tag.key] for tag in post.tags if tag.slug != slugs[tag.key]}
-    if not moved:
+def _with_slugs(post: Post, slugs: Mapping[str, str]) -> Post:
+    if all(tag.slug == slugs[tag.key] for tag in post.tags):
         return post
     tags = tuple(dataclasses.replace(tag, slug=slugs[tag.key]) for tag in post.tags)
-    hrefs = {quote(old, safe=""): quote(new, safe="") for old, new in moved.items()}
-
-    def relink(match: re.Match[str]) -> str:
-        slug = hrefs.get(match[2])
-        return match[0] if slug is None else match[1] + slug + match[3]
-
-    return dataclasses.replace(post, tags=tags, html=link.sub(relink, post.html))
+    return dataclasses.replace(post, tags=tags)
 
 
 def group_by_tag(posts: Sequence[Post]) -> tuple[TagIndex, ...]:

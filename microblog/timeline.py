@@ -1,6 +1,7 @@
 """Merge what the readers read: dates by policy, unique ids and slugs, order, drafts.
 
-Pure: the git dates are looked up by content.py and handed in as a function.
+Pure: the git history of the files it needs (`history_wanted`) is read before, by the
+pipeline, and handed in as data.
 """
 
 from __future__ import annotations
@@ -8,15 +9,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from microblog.model import Post
+from microblog.model import LineHistory, Post
 from microblog.problems import Problem, Severity
 
-LineDates = Callable[[str], dict[int, datetime] | None]
+History = Mapping[str, LineHistory]
+"""The git history of files by site-relative path; a file git cannot say anything of is left
+out (not committed, not in a repository)."""
+LineDates = Callable[[str], Mapping[int, datetime] | None]
 ONE_POST_SUFFIXES = frozenset({".md", ".markdown"})  # the readers of one post a file
 
 
@@ -36,6 +40,42 @@ class Timeline:
     @property
     def all_posts(self) -> tuple[Post, ...]:
         return self.posts + self.drafts
+
+
+def history_wanted(posts: Sequence[Post], *, dating: bool) -> set[str]:
+    """The files whose git history `make_timeline` reads: with `dating` (no site-wide date to
+    give), those of undated posts; always those of posts that want an id or slug another post
+    wants too. A site without undated posts or clashes runs no `git blame`."""
+    contested = _contested(posts)
+    return {
+        post.source.path
+        for post in posts
+        if (dating and post.date is None) or id(post) in contested
+    }
+
+
+def make_timeline(
+    posts: Sequence[Post],
+    default_date: tuple[datetime, str] | None = None,
+    history: History | None = None,
+) -> Timeline:
+    """Dates (`default_date`: the site's date and where it was set; else git), then unique ids
+    and slugs, then order. Without `history`, git is not asked at all."""
+    authored = committed = None
+    if history is not None:
+        authored = _select(history, authored=True)
+        committed = _select(history, authored=False)
+    return order_timeline(assign_dates(posts, default_date, authored), committed)
+
+
+def _select(history: History, *, authored: bool) -> LineDates:
+    def dates(path: str) -> Mapping[int, datetime] | None:
+        lines = history.get(path)
+        if lines is None:
+            return None
+        return lines.authored if authored else lines.committed
+
+    return dates
 
 
 def assign_dates(
@@ -69,7 +109,7 @@ def _post_lines(post: Post) -> range:
     return range(post.source.line, last + 1)
 
 
-def make_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -> Timeline:
+def order_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -> Timeline:
     """Unique ids and slugs, then order.
 
     When two posts want the same id or slug, the one that was there first keeps it: published

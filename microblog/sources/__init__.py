@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from microblog.config import SiteConfig
 from microblog.model import Post
@@ -26,6 +26,14 @@ READERS: dict[str, Parser] = {
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+@dataclass(frozen=True, slots=True)
+class FileRecords:
+    """What one file holds: its posts, and the problems met reading it."""
+
+    posts: tuple[Post, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
 @dataclass
 class ReadResult:
     posts: list[Post] = field(default_factory=list)
@@ -39,44 +47,36 @@ def read_content(config: SiteConfig) -> ReadResult:
     found = find_content_files(config.site_dir, config.content_dir, READERS, result.problems)
     for item in found:
         result.files.append(item)
-        read_file(item, config, result)
+        records = read_file(item, config)
+        result.posts.extend(records.posts)
+        result.problems.extend(records.problems)
     return result
 
 
-def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None:
-    parser = READERS[item.path.suffix.lower()]
+def read_file(item: ContentFile, config: SiteConfig) -> FileRecords:
+    """The records of one post file: read its bytes, then `parse_file` them."""
     try:
         raw = _read_bytes(item.path, os.path.realpath(config.site_dir))
     except OSError as exc:
-        result.problems.append(
-            Problem(
-                item.relative,
-                0,
-                "MB040",
-                Severity.ERROR,
-                f"cannot read file: {exc.strerror or exc}",
-                "skipped",
-            )
-        )
-        return
+        message = f"cannot read file: {exc.strerror or exc}"
+        return FileRecords(problems=(_error(item.relative, "MB040", message),))
     if raw is None:
-        result.problems.append(
-            Problem(
-                item.relative,
-                0,
-                "MB041",
-                Severity.ERROR,
-                f"file is larger than {MAX_FILE_BYTES >> 20} MB",
-                "skipped",
-            )
-        )
-        return
-    text, problems = decode_bytes(raw, item.relative)
-    result.problems.extend(problems)
+        message = f"file is larger than {MAX_FILE_BYTES >> 20} MB"
+        return FileRecords(problems=(_error(item.relative, "MB041", message),))
+    return parse_file(raw, item.relative, config)
+
+
+def parse_file(raw: bytes, relative: str, config: SiteConfig) -> FileRecords:
+    """The records of a post file's bytes: a function of the bytes, the file's site-relative
+    path and the settings readers read (the time zone), never of base_url."""
+    parser = READERS[PurePosixPath(relative).suffix.lower()]
+    text, decoded = decode_bytes(raw, relative)
+    problems = list(decoded)
+    posts: list[Post] = []
     if not text.strip():
-        result.problems.append(
+        problems.append(
             Problem(
-                item.relative,
+                relative,
                 1,
                 "MB042",
                 Severity.WARNING,
@@ -84,17 +84,17 @@ def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None
                 "skipped",
             )
         )
-        return
+        return FileRecords((), tuple(problems))
     try:
-        for value in parser(text, item.relative, config):
+        for value in parser(text, relative, config):
             if isinstance(value, Problem):
-                result.problems.append(value)
+                problems.append(value)
             else:
-                result.posts.append(value)
+                posts.append(value)
     except Exception as exc:  # a bug in a reader must not take the other files down with it
-        result.problems.append(
+        problems.append(
             Problem(
-                item.relative,
+                relative,
                 0,
                 "MB039",
                 Severity.ERROR,
@@ -102,6 +102,11 @@ def read_file(item: ContentFile, config: SiteConfig, result: ReadResult) -> None
                 "rest of the file skipped; please report it",
             )
         )
+    return FileRecords(tuple(posts), tuple(problems))
+
+
+def _error(relative: str, code: str, message: str) -> Problem:
+    return Problem(relative, 0, code, Severity.ERROR, message, "skipped")
 
 
 def _read_bytes(path: Path, site_real: str) -> bytes | None:

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+
+from microblog.model import LineHistory
 
 _UNCOMMITTED = "0" * 40
 BLAME = ("blame", "-w", "-M", "--first-parent", "--porcelain")
 GIT_TIMEOUT_SECONDS = 60
 
 
-@dataclass(frozen=True, slots=True)
-class LineHistory:
-    """For each committed line of a file: when its commit was authored, and when committed
-    (a rebase or cherry-pick keeps the first and renews the second)."""
-
-    authored: dict[int, datetime]
-    committed: dict[int, datetime]
+def line_histories(site_dir: Path, paths: Iterable[str]) -> dict[str, LineHistory]:
+    """The history of each file (site-relative paths) that git can say something of."""
+    found = {}
+    for path in sorted(set(paths)):
+        history = git_line_dates(site_dir / path)
+        if history is not None:
+            found[path] = history
+    return found
 
 
 def git_line_dates(path: Path) -> LineHistory | None:

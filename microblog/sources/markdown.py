@@ -18,16 +18,10 @@ from microblog.config import SiteConfig
 from microblog.model import Post, Source
 from microblog.problems import Problem, Severity
 from microblog.sources.frontmatter import field_bool, field_date, field_lang, field_text
-from microblog.sources.record import (
-    Draft,
-    read_head,
-    read_tags,
-    site_url_resolver,
-    slug_with_id,
-    text_digest,
-)
-from microblog.text.html import absolutize_urls, plain_text_to_html
-from microblog.text.linkify import TagHref, linkify_html
+from microblog.sources.record import Draft, read_head, read_tags, slug_with_id, text_digest
+from microblog.text.html import plain_text_to_html, sanitize_html
+from microblog.text.linked import LinkCollector
+from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
 from microblog.text.titles import text_of_html
 
@@ -188,13 +182,6 @@ def hashtags_of_html(html: str) -> list[str]:
     return names
 
 
-def _post_html(sanitized: str | None, body: str, config: SiteConfig, tag_href: TagHref) -> str:
-    if sanitized is None:
-        return plain_text_to_html(body, tag_href)
-    # sanitized again: what linkify wrote is ours, but every byte of a page passes nh3
-    return absolutize_urls(linkify_html(sanitized, tag_href), site_url_resolver(config))
-
-
 def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | Problem]:
     """The post of one Markdown file, with the problems met on the way."""
     head = yield from read_head(text, path, MD_FIELDS, config.tz)
@@ -217,17 +204,20 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     rendered, problem = _render(body, path, first_line)
     if problem:
         yield problem
-    sanitized = None  # linked and tagged only as nh3 parses it: `<iframe>#x</iframe>` is gone
-    if rendered is not None:
-        resolve = site_url_resolver(config)
-        sanitized = absolutize_urls(rendered, resolve, id_prefix=_id_prefix(path))
+    links = LinkCollector(_id_prefix(path))
+    # Sanitized once, before anything is linked or tagged: what nh3 drops (`<iframe>#x`) is
+    # gone; what our linker then adds to its text is ours and needs no second pass.
+    sanitized = None if rendered is None else sanitize_html(rendered, links)
     hashtags = None if sanitized is None else hashtags_of_html(sanitized)
-    post_tags, tag_links = yield from read_tags(body, tags.names, source, config, hashtags)
-    html = _post_html(sanitized, body, config, tag_links)
+    post_tags, tag_links = yield from read_tags(body, tags.names, source, links, hashtags)
+    if sanitized is None:
+        html = plain_text_to_html(body, tag_links, links)
+    else:
+        html = linkify_html(sanitized, tag_links, links.address)
     post_id = str(PurePosixPath(path).with_suffix(""))
     yield Draft(
         text=body,
-        html=html,
+        html=links.finish(html),
         source=source,
         id=post_id,
         slug=slug,

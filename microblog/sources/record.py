@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
-from urllib.parse import quote, unquote
 
-from microblog.config import SiteConfig
 from microblog.model import Post, Source, Tag
 from microblog.problems import Problem, Severity
 from microblog.sources.frontmatter import Field, Split, read_front_matter, split_front_matter
 from microblog.text.decode import C1_CONTROLS
-from microblog.text.hashtags import assign_tag_slugs, find_hashtags, tag_key
+from microblog.text.hashtags import find_hashtags, tag_key
+from microblog.text.linked import NONCHARACTERS, Link, LinkCollector, LinkedHtml, LinkKind
 from microblog.text.links import find_urls
 from microblog.text.mojibake import repair_mojibake
 from microblog.text.slugs import slug_from_text
@@ -48,7 +46,9 @@ def read_head(
     front = read_front_matter(split, fields, tz)
     for item in front.problems:
         yield dataclasses.replace(item, path=path)
-    body, repairs = repair_mojibake(split.body)
+    # decoding drops noncharacters; a parser called on text directly must not let one stand
+    # for a link placeholder (text/linked.py)
+    body, repairs = repair_mojibake(NONCHARACTERS.sub("\ufffd", split.body))
     for repair in repairs:
         line = split.body_line + repair.line - 1
         message = f"mojibake ({repair.kind}) {repair.before!r} -> {repair.after!r}"
@@ -68,69 +68,6 @@ def read_head(
     return Head(split, front.values, body)
 
 
-def tag_href_for(config: SiteConfig) -> Callable[[str], str]:
-    """The root-relative URL of the page of a tag, given its slug, as used inside post HTML."""
-    base = config.base_path
-
-    def href(slug: str) -> str:
-        return base + "tags/" + quote(slug, safe="") + "/"
-
-    return href
-
-
-def site_url_resolver(config: SiteConfig) -> Callable[[str], str]:
-    """Where a relative URL in a post points: into the site, from its root.
-
-    A post is shown on its own page, on listing pages and in feeds, so a URL relative to the
-    page would point somewhere else on each. `images/x.png` and `/images/x.png` both mean the
-    site's `images/x.png`, under base_url's path, and so does a URL that already starts with
-    that path. `.` and `..` are resolved from the site's root and never climb above it
-    (`../other/` is the site's `other/`). A fragment, a protocol-relative URL and one with a
-    scheme are left as they are.
-    """
-    base = config.base_path
-
-    def resolve(url: str) -> str:
-        if url.startswith("#"):
-            return url
-        end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
-        path = url[:end].replace("\\", "/")  # as browsers read a URL: `\` is `/`
-        if ":" in path.split("/", 1)[0] and not path.startswith("/"):
-            return url  # a scheme: nh3 decides whether it may stay
-        if path.startswith("//"):
-            return _encoded(path + url[end:])  # another host's, as the browser reads it
-        if path == base.rstrip("/") or path.startswith(base):
-            path = path[len(base) :]
-        resolved = _without_dot_segments(path.lstrip("/")).lstrip("/")  # never `//host`
-        return _encoded(base + resolved + url[end:])
-
-    return resolve
-
-
-_NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
-
-
-def _encoded(url: str) -> str:
-    """`my file.pdf` as `my%20file.pdf`: what may not stand in a URL, percent-encoded."""
-    return _NOT_IN_URLS.sub(lambda match: f"%{ord(match[0]):02X}", url)
-
-
-def _without_dot_segments(path: str) -> str:
-    """`a/./b/../c/` is `a/c/`; a `..` at the top is dropped: the site's root is the top."""
-    kept: list[str] = []
-    segments = path.split("/")
-    dots = [unquote(segment).lower() for segment in segments]  # `%2e%2e` is `..` too
-    for segment, dot in zip(segments, dots, strict=True):
-        if dot == "..":
-            if kept:
-                kept.pop()
-        elif dot != ".":
-            kept.append(segment)
-    if dots[-1] in (".", "..") and kept and kept[-1]:
-        kept.append("")  # `a/..` names a folder: keep its slash
-    return "/".join(kept)
-
-
 def collect_tags(
     text: str, extra: Iterable[str] = (), hashtags: Iterable[str] | None = None
 ) -> tuple[tuple[Tag, ...], int]:
@@ -140,9 +77,8 @@ def collect_tags(
     feeds repeat the whole post, so 30,000 distinct tags in one 200 KB post, or 100 in a
     60 MB one, would write gigabytes.
 
-    Slugs are distinct within the post (`assign_tag_slugs` over its keys), so "a/b" and "a\\b"
-    stay two tags; `taxonomy.assign_site_tag_slugs` then gives each key its slug across the
-    site.
+    Tags are told apart by key, so "a/b" and "a\\b" stay two tags; their slugs are given
+    across the whole site (`taxonomy.assign_site_tag_slugs`), never by a reader.
     """
     limit = tag_limit(text)
     names: dict[str, str] = {}  # key -> the first spelling
@@ -155,8 +91,7 @@ def collect_tags(
             keys.add(key)
             if len(names) < limit:
                 names[key] = name
-    slugs = assign_tag_slugs(names)
-    tags = tuple(Tag(name=name, key=key, slug=slugs[key]) for key, name in names.items())
+    tags = tuple(Tag(name=name, key=key) for key, name in names.items())
     return tags, len(keys) - len(tags)
 
 
@@ -167,15 +102,16 @@ def tag_limit(text: str) -> int:
 
 class TagLinks:
     """Where one post's hashtags link: each to the page of its tag, if the post has that tag
-    (see collect_tags), for the first MAX_TAG_LINKS hashtags; the others stay text.
+    (see collect_tags), for the first MAX_TAG_LINKS hashtags; the others stay text. The link
+    is left open (a placeholder in `links`): the tag's slug and URL are the site's to give.
 
     A 200 KB run of `#a#a#a...` is 100,000 hashtags: as links it would weigh 5 MB on every page
     that shows the post, and link one tag page over and over.
     """
 
-    def __init__(self, config: SiteConfig, tags: Iterable[Tag]) -> None:
-        href = tag_href_for(config)
-        self._hrefs = {tag.key: href(tag.slug) for tag in tags}
+    def __init__(self, tags: Iterable[Tag], links: LinkCollector) -> None:
+        self._tag_keys = {tag.key for tag in tags}
+        self._links = links
         self._keys: dict[str, str] = {}
         self._left = MAX_TAG_LINKS
 
@@ -183,17 +119,17 @@ class TagLinks:
         if self._left <= 0:
             return None
         key = self._keys.get(name) or self._keys.setdefault(name, tag_key(name))
-        href = self._hrefs.get(key)
-        if href is not None:
-            self._left -= 1
-        return href
+        if key not in self._tag_keys:
+            return None
+        self._left -= 1
+        return self._links.add(Link(LinkKind.TAG, key))
 
 
 def read_tags(
     text: str,
     extra: Iterable[str],
     source: Source,
-    config: SiteConfig,
+    links: LinkCollector,
     hashtags: Iterable[str] | None = None,
 ) -> Generator[Problem, None, tuple[tuple[Tag, ...], TagLinks]]:
     """A post's tags and the links of its hashtags; tags past the limit are reported.
@@ -211,7 +147,7 @@ def read_tags(
             f" may have ({tag_limit(text)}): each tag page repeats the post",
             f"the first {len(tags)} get tag pages, the others stay in the text, unlinked",
         )
-    return tags, TagLinks(config, tags)
+    return tags, TagLinks(tags, links)
 
 
 def text_digest(text: str) -> str:
@@ -231,7 +167,7 @@ class Draft:
     """What a reader knows about one post before it becomes a record."""
 
     text: str
-    html: str
+    html: LinkedHtml
     source: Source
     id: str
     slug: str
@@ -250,7 +186,7 @@ class Draft:
             slug=self.slug,
             date=self.date,
             text=self.text,
-            html=self.html,
+            body=self.html,
             tags=self.tags,
             links=tuple(span.url for span in find_urls(self.text)),
             lang=self.lang,

@@ -16,6 +16,7 @@ from microblog.sources.frontmatter import field_bool, field_date, field_lang
 from microblog.sources.record import Draft, read_head, read_tags, slug_with_id, text_digest
 from microblog.text.hashtags import ends_with_hashtag_run
 from microblog.text.html import plain_text_to_html
+from microblog.text.linked import LinkCollector
 
 ORDERS = ("oldest-first", "newest-first")
 
@@ -51,10 +52,11 @@ def parse_txt(text: str, path: str, config: SiteConfig) -> Iterator[Post | Probl
                 f"published with its own URL {slug}",
             )
         source = Source(path, line)
-        tags, tag_links = yield from read_tags(post_text, (), source, config)
+        links = LinkCollector()
+        tags, tag_links = yield from read_tags(post_text, (), source, links)
         yield Draft(
             text=post_text,
-            html=plain_text_to_html(post_text, tag_links),
+            html=links.finish(plain_text_to_html(post_text, tag_links, links)),
             source=source,
             id=post_id,
             slug=slug,

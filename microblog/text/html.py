@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Final
-from urllib.parse import quote, unquote
 
 import nh3
 
+from microblog.text.linked import LinkCollector
 from microblog.text.linkify import TagHref, link_text
-from microblog.text.links import to_ascii_url
 
 _TAGS: Final = frozenset(
     {
@@ -41,61 +40,16 @@ _URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # invalid HTML.
 _LINK_REL: Final = None
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_FRAGMENT: Final = "!$&'()*+,;=:@/?-._~"  # what a URL fragment holds as it is (RFC 3986)
 _DROP_WITH_CONTENT: Final = frozenset({"script", "style"})
 
 
-def sanitize_html(html: str) -> str:
-    """`html` with only the allowed tags, attributes, classes and URL schemes left."""
-    return _clean(html, None)
+def sanitize_html(html: str, links: LinkCollector | None = None) -> str:
+    """`html` with only the allowed tags, attributes, classes and URL schemes left; with
+    `links`, every address becomes a placeholder of its link and ids get the post's prefix."""
+    return _clean(html, None if links is None else links.attribute)
 
 
-def absolutize_urls(
-    html: str,
-    resolve: Callable[[str], str],
-    *,
-    ascii_only: bool = False,
-    id_prefix: str | None = None,
-) -> str:
-    """Sanitized `html` whose relative URLs went through `resolve` (for feeds, which are read
-    away from the site); with `ascii_only`, every link and image URL is made ASCII too.
-
-    With `id_prefix`, each `id` (a footnote's, a heading's `{#id}`) and each link to one
-    (`#fn:1`) gets the prefix, so that two posts on one page never share an id, nor take one
-    of the page's own (`main`); a repeated or empty id is dropped. Without it, ids are kept
-    as they are (they were prefixed when the post was read)."""
-    return _clean(html, resolve, _AttributeFilter(ascii_only, id_prefix))
-
-
-class _AttributeFilter:
-    def __init__(self, ascii_only: bool, id_prefix: str | None) -> None:
-        self.ascii_only = ascii_only
-        self.id_prefix = id_prefix
-        self.ids: set[str] = set()
-
-    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "id":
-            if self.id_prefix is None:
-                return value
-            name = self.id_prefix + "-".join(value.split())
-            if not value.strip() or name in self.ids:
-                return None
-            self.ids.add(name)
-            return name
-        if self.id_prefix is not None and attribute == "href" and value.startswith("#"):
-            fragment = unquote(value[1:])
-            if fragment.strip():  # a bare `#` is the top of the page: left alone
-                value = "#" + quote(self.id_prefix + "-".join(fragment.split()), safe=_FRAGMENT)
-        if self.ascii_only and attribute in ("href", "src"):
-            value = to_ascii_url(value)
-        return value
-
-
-def _clean(
-    html: str,
-    resolve: Callable[[str], str] | None,
-    attribute_filter: Callable[[str, str, str], str | None] | None = None,
-) -> str:
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | None) -> str:
     cleaned: str = nh3.clean(
         _SURROGATE.sub("\ufffd", html),  # nh3 takes UTF-8 only: a lone surrogate becomes U+FFFD
         tags=set(_TAGS),
@@ -105,7 +59,6 @@ def _clean(
         url_schemes=set(_URL_SCHEMES),
         link_rel=_LINK_REL,
         strip_comments=True,
-        url_relative=resolve,
         attribute_filter=attribute_filter,
     )
     return _IMAGE.sub(_complete_image, cleaned)
@@ -126,12 +79,14 @@ def _complete_image(match: re.Match[str]) -> str:
     return match[0]
 
 
-def plain_text_to_html(text: str, tag_href: TagHref) -> str:
+def plain_text_to_html(text: str, tag_href: TagHref, links: LinkCollector | None = None) -> str:
     """HTML for a plain-text post: all text escaped (HTML in a .txt post is shown, not run),
-    bare URLs and hashtags linked, blank lines between paragraphs, line breaks as <br>."""
+    bare URLs and hashtags linked, blank lines between paragraphs, line breaks as <br>.
+    With `links`, every address is left open as a placeholder of its link."""
+    url_href = None if links is None else links.address
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in link_text(text.replace("\r\n", "\n"), tag_href).split("\n"):
+    for line in link_text(text.replace("\r\n", "\n"), tag_href, url_href).split("\n"):
         if line.strip():
             current.append(line)
         elif current:
@@ -139,4 +94,4 @@ def plain_text_to_html(text: str, tag_href: TagHref) -> str:
             current = []
     if current:
         paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
-    return sanitize_html("\n".join(paragraphs))
+    return sanitize_html("\n".join(paragraphs), links)

@@ -14,11 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microblog.cli import main
-from microblog.config import load_config
+from microblog.config import SiteConfig, load_config
 from microblog.model import Post
 from microblog.problems import Problem
 from microblog.sources.markdown import parse_markdown
 from microblog.sources.txt import parse_txt, split_posts
+from microblog.taxonomy import assign_site_tag_slugs
+from microblog.urls import Urls
 from tests.conftest import MakeSite
 
 GOOD = "A good post that must survive. #survivor\n"
@@ -34,6 +36,12 @@ def check(
 
 def texts(records: list[dict[str, object]]) -> list[str]:
     return [str(r["text"]) for r in records]
+
+
+def page_html(post: Post, config: SiteConfig) -> str:
+    """A post's HTML as the pages of a site of that post alone show it."""
+    (post,) = assign_site_tag_slugs([post])
+    return Urls(config).post_html(post)
 
 
 def test_split_posts_rules() -> None:
@@ -84,8 +92,9 @@ def test_markdown_post(make_site: MakeSite) -> None:
     assert [t.name for t in post.tags] == ["One", "two", "three"]
     assert post.id == "content/p"
     assert post.source.line == 9
-    assert "<em>text</em>" in post.html and 'href="https://example.com/x"' in post.html
-    assert 'class="hashtag" href="/tags/three/"' in post.html
+    html = page_html(post, config)
+    assert "<em>text</em>" in html and 'href="https://example.com/x"' in html
+    assert 'class="hashtag" href="/tags/three/"' in html
 
 
 def test_markdown_id_survives_edits(make_site: MakeSite) -> None:
@@ -223,8 +232,8 @@ def test_markdown_line_starting_with_a_hashtag_is_not_a_heading(make_site: MakeS
     text = "#TIL a line that starts with a tag\n\n## A real heading\n"
     post = next(i for i in parse_markdown(text, "content/til.md", config) if isinstance(i, Post))
     assert [t.name for t in post.tags] == ["TIL"]
-    assert '<p><a class="hashtag" href="/tags/til/">#TIL</a> a line' in post.html
-    assert "<h2>A real heading</h2>" in post.html
+    assert '<p><a class="hashtag" href="/tags/til/">#TIL</a> a line' in page_html(post, config)
+    assert "<h2>A real heading</h2>" in page_html(post, config)
 
 
 def test_markdown_title_is_made_from_shown_words(make_site: MakeSite, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microblog.text.hashtags import tag_slug
-from microblog.text.html import absolutize_urls, plain_text_to_html, sanitize_html
+from microblog.text.html import plain_text_to_html, sanitize_html
+from microblog.text.linked import Link, LinkCollector, LinkKind
 
 
 def tag_href(name: str) -> str:
@@ -105,10 +106,18 @@ def test_sanitize_keeps_post_markup() -> None:
     assert sanitize_html(html) == html
 
 
-def test_absolutize_urls_resolves_relative_links_only() -> None:
-    html = '<a href="/tags/ai/" class="hashtag">#AI</a><img src="https://cdn.example/x.png">'
-    assert absolutize_urls(html, lambda url: "https://site.example" + url) == (
-        '<a href="https://site.example/tags/ai/" class="hashtag">#AI</a>'
+def test_addresses_are_left_open_until_a_page_is_rendered() -> None:
+    links = LinkCollector()
+    html = '<a href="ai/?a=1&amp;b" class="hashtag">#AI</a><img src="https://cdn.example/x.png">'
+    body = links.finish(sanitize_html(html, links))
+    assert body.links == (
+        Link(LinkKind.SITE, "ai/?a=1&b"),
+        Link(LinkKind.URL, "https://cdn.example/x.png"),
+    )
+    site = "https://site.example/"
+    resolved = body.resolve(lambda link: (site if link.kind is LinkKind.SITE else "") + link.target)
+    assert resolved == (
+        '<a href="https://site.example/ai/?a=1&amp;b" class="hashtag">#AI</a>'
         '<img alt="" src="https://cdn.example/x.png">'
     )
 
