@@ -96,19 +96,17 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--output", metavar="DIR", help="output folder (default: output_dir of site.yaml, '_site')"
-    )
-    parser.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
+    from microblog import settings, settings_docs  # an option for each setting with a flag
+
+    for setting in settings.with_flags():
+        parser.add_argument(setting.flag, **settings_docs.flag_arguments(setting))
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, str]:
-    overrides = {}
-    if args.output is not None:
-        overrides["output_dir"] = args.output
-    if args.base_url is not None:
-        overrides["base_url"] = args.base_url
-    return overrides
+    from microblog.settings import with_flags
+
+    given = {setting.name: getattr(args, setting.name) for setting in with_flags()}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 VALUE_OPTIONS = ("--config", "--output", "--base-url", "--host", "--port")

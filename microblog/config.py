@@ -1,27 +1,45 @@
 """site.yaml plus command-line overrides -> a frozen SiteConfig.
 
+The schema, the defaults and the command-line overrides come from the table in `settings`.
 Every error is collected (not only the first) as a Problem naming the file, line and key;
 `load_config` raises `ConfigError` with all of them. Each value remembers where it came from.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from microblog.dates import parse_date
 from microblog.paths import display_path, stays_inside
 from microblog.problems import Problem, Severity, did_you_mean
+from microblog.settings import (
+    Entry,
+    Section,
+    Setting,
+    default_of,
+    entries_in,
+    find,
+    sections,
+    settings,
+    yaml_value,
+)
+from microblog.settings import language_tag as language_tag  # read by front matter too
 from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
 CONFIG_FILE = "site.yaml"
+FINGERPRINT_FORMAT = "microblog-settings-1"  # change it when fingerprint() hashes differently
 
 
 class ConfigError(Exception):
@@ -34,30 +52,37 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
-    items: int = 20
-    full_content: bool = True
+    """The `feed:` section of site.yaml."""
+
+    items: int = default_of("feed.items")
+    full_content: bool = default_of("feed.full_content")
 
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """The validated site settings. Paths are absolute; `base_url` ends with '/'."""
+    """The validated site settings. Paths are absolute; `base_url` ends with '/'.
+
+    One attribute a setting of `settings.SETTINGS`, a section's settings in a dataclass of
+    their own (`feed.items` is `config.feed.items`). Equal and hashable by value: `origins`
+    (where each value came from) takes no part in either.
+    """
 
     site_dir: Path
     config_path: Path
     title: str
     base_url: str
-    author: str = ""
-    description: str = ""
-    language: str = "en"
-    timezone: str = "UTC"
-    content_dir: Path = Path("content")
-    output_dir: Path = Path("_site")
-    posts_per_page: int = 20
+    author: str = default_of("author")
+    description: str = default_of("description")
+    language: str = default_of("language")
+    timezone: str = default_of("timezone")
+    content_dir: Path = Path(default_of("content_dir"))
+    output_dir: Path = Path(default_of("output_dir"))
+    posts_per_page: int = default_of("posts_per_page")
     feed: FeedConfig = field(default_factory=FeedConfig)
-    date: datetime | None = None
-    dates_from_git: bool = True
-    cname: str = ""
-    origins: Mapping[str, str] = field(default_factory=dict)
+    date: datetime | None = default_of("date")  # noqa: RUF009 (None: immutable)
+    dates_from_git: bool = default_of("dates_from_git")
+    cname: str = default_of("cname")
+    origins: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     @property
     def tz(self) -> tzinfo:
@@ -79,132 +104,39 @@ class SiteConfig:
     def origin(self, key: str) -> str:
         return self.origins.get(key, "default")
 
+    def value(self, name: str) -> Any:
+        """The value of the setting called `name` in the table ('feed.items')."""
+        holder: Any = self
+        for part in name.split("."):
+            holder = getattr(holder, part)
+        return holder
 
-# -- the schema ------------------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """A sha256 hex digest of every setting's value, for cache keys.
 
-Checker = Callable[[Any], Any]
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-        raise ValueError("must be text")
-    text = str(value)
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    if len(text) > 2000:
-        raise ValueError("is longer than 2000 characters")
-    return text
-
-
-def _one_line_text(value: Any) -> str:
-    return " ".join(_text(value).split())
-
-
-def _positive_int(limit: int) -> Checker:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError("must be a whole number")
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValueError("must be a whole number") from None
-        if not 1 <= number <= limit:
-            raise ValueError(f"must be between 1 and {limit}")
-        return number
-
-    return check
+        It covers every setting of the table, and the site folder. Paths are included, absolute:
+        the same site in another folder, or built into another output folder, has another
+        fingerprint. `origins` is not included. The same in every process and run: canonical
+        JSON, dates in ISO 8601.
+        """
+        values = {s.name: _plain(self.value(s.name)) for s in settings()}
+        values["site_dir"] = _plain(self.site_dir)
+        text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(f"{FINGERPRINT_FORMAT}\n{text}".encode()).hexdigest()
 
 
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
     return value
-
-
-def _base_url(value: Any) -> str:
-    url = _text(value).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"must be an absolute http(s) URL, not {url!r}")
-    if parts.query or parts.fragment or any(c.isspace() for c in url):
-        raise ValueError("must not contain a query, a fragment or spaces")
-    if parts.username or parts.password:
-        raise ValueError("must not contain a user name or password")
-    try:
-        (parts.hostname or "").encode("idna")
-        _ = parts.port  # raises for a port that is not a number
-    except (UnicodeError, ValueError):
-        raise ValueError(f"has an invalid host name or port: {parts.netloc!r}") from None
-    segments = (
-        parts.path.split("/")[1:-1] if parts.path.endswith("/") else parts.path.split("/")[1:]
-    )
-    if any(unquote(segment) in ("", ".", "..") for segment in segments):  # '%2e%2e' is '..'
-        # '//style.css' is another host's URL, and '..' a folder the site is not in
-        raise ValueError(f"has an empty, '.' or '..' segment in its path: {parts.path!r}")
-    return url if url.endswith("/") else url + "/"
-
-
-def _timezone(value: Any) -> str:
-    name = _text(value).strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"is not a known time zone (like 'UTC' or 'Europe/Madrid'): {name!r}"
-        ) from None
-    return name
-
-
-def language_tag(value: Any) -> str:
-    """A BCP 47-shaped language tag ('en', 'es-MX'); 'es_MX' is taken as 'es-MX'."""
-    lang = _text(value).strip().replace("_", "-")
-    if (
-        not lang
-        or len(lang) > 35
-        or not all(c.isascii() and (c.isalnum() or c == "-") for c in lang)
-    ):
-        raise ValueError(f"must be a language tag like 'en' or 'es-MX', not {lang!r}")
-    return lang
-
-
-def _relative_dir(value: Any) -> str:
-    text = _text(value).strip()
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _cname(value: Any) -> str:
-    host = _text(value).strip().lower()
-    if not host or any(not (c.isascii() and (c.isalnum() or c in ".-")) for c in host):
-        raise ValueError(f"must be a bare host name like 'blog.example.org', not {host!r}")
-    return host
-
-
-FEED_KEYS: dict[str, Checker] = {"items": _positive_int(10_000), "full_content": _bool}
-
-TOP_KEYS: dict[str, Checker] = {
-    "title": _one_line_text,
-    "base_url": _base_url,
-    "author": _one_line_text,
-    "description": _one_line_text,
-    "language": language_tag,
-    "timezone": _timezone,
-    "content_dir": _relative_dir,
-    "output_dir": _relative_dir,
-    "posts_per_page": _positive_int(10_000),
-    "feed": lambda value: value,  # checked key by key below
-    "date": lambda value: value,  # parsed once the time zone is known
-    "dates_from_git": _bool,
-    "cname": _cname,
-}
-REQUIRED = ("title", "base_url")
-OVERRIDE_FLAGS = {"output_dir": "--output", "base_url": "--base-url"}  # the command line's
 
 
 @dataclass
 class _Collector:
     path: str
+    key_lines: Mapping[str, int]
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, line: int, code: str, message: str) -> None:
@@ -249,87 +181,93 @@ def read_config_file(config_path: Path) -> tuple[dict[str, Any], dict[str, int],
 
 
 def load_config(config_path: Path, overrides: Mapping[str, str] | None = None) -> SiteConfig:
-    """Load and validate site.yaml; `overrides` (from the command line) win over the file."""
+    """Load and validate site.yaml; `overrides` (from the command line) win over the file.
+
+    `overrides` maps a setting's name to the text of its option (`{"output_dir": "out"}`); only
+    the settings with a command-line flag can be overridden.
+    """
     config_path = Path(os.path.abspath(config_path))
     data, key_lines, shown = read_config_file(config_path)
-    collector = _Collector(shown)
-    values, origins = _check_section(data, TOP_KEYS, "", key_lines, collector)
-    for key, value in (overrides or {}).items():
-        flag = OVERRIDE_FLAGS.get(key, "--" + key.replace("_", "-"))
-        try:
-            values[key] = TOP_KEYS[key](value)
-        except ValueError as exc:
-            collector.problems.append(Problem(flag, 0, "MB005", Severity.ERROR, f"{flag} {exc}"))
-            continue
-        origins[key] = flag
-    for key in REQUIRED:
-        if key not in data and key not in values:
-            collector.error(0, "MB006", f"missing required key {key!r}")
-    feed = FeedConfig()
-    if "feed" in values:
-        if isinstance(values["feed"], dict):
-            feed_values, _ = _check_section(
-                values["feed"], FEED_KEYS, "feed.", key_lines, collector
-            )
-            feed = FeedConfig(**feed_values)
-        else:
-            collector.error(
-                key_lines.get("feed", 0),
-                "MB005",
-                "key 'feed' must be a mapping (items: 20, full_content: true)",
-            )
-    timezone = values.get("timezone", "UTC")
+    collector = _Collector(shown, key_lines)
+    values, origins = _check_section(data, "", collector)
+    flag_values = _check_overrides(overrides or {}, collector)
+    for name in (s.name for s in settings() if s.required):  # only at the top of site.yaml
+        if name not in data and name not in values and name not in flag_values:
+            collector.error(0, "MB006", f"missing required key {name!r}")
+    for section in sections():
+        if section.name in values:
+            inner_values, inner_origins = _check_inner_section(section, values, collector)
+            values.update(inner_values)
+            origins.update(inner_origins)
+    values.update(flag_values)
+    origins.update({name: find(name).flag for name in flag_values})
+    timezone = values.get("timezone", default_of("timezone"))
     if values.get("date") is not None:
         values["date"] = _check_date(values["date"], ZoneInfo(timezone))
         if values["date"] is None:
             collector.error(key_lines.get("date", 0), "MB005", "key 'date' is not a valid date")
     if collector.problems:
         raise ConfigError(collector.problems)
-    site_dir = config_path.parent
-    return SiteConfig(
-        site_dir=site_dir,
-        config_path=config_path,
-        title=values["title"],
-        base_url=values["base_url"],
-        author=values.get("author", ""),
-        description=values.get("description", ""),
-        language=values.get("language", "en"),
-        timezone=timezone,
-        content_dir=_under(site_dir, values.get("content_dir", "content")),
-        output_dir=_resolve_output(site_dir, values.get("output_dir"), overrides),
-        posts_per_page=values.get("posts_per_page", 20),
-        feed=feed,
-        date=values.get("date"),
-        dates_from_git=values.get("dates_from_git", True),
-        cname=values.get("cname", ""),
-        origins=origins,
-    )
+    return _make_config(config_path, values, origins)
 
 
 def _check_section(
-    data: Mapping[Any, Any],
-    schema: Mapping[str, Checker],
-    prefix: str,
-    key_lines: Mapping[str, int],
-    collector: _Collector,
+    data: Mapping[Any, Any], prefix: str, collector: _Collector
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Check each key of one mapping against its schema; report every bad key."""
+    """Check each key of one mapping against the table; report every bad key.
+
+    Values and origins are keyed by the settings' dotted names; a section's value is its
+    mapping, checked by `_check_inner_section`."""
+    schema = {entry.key: entry for entry in entries_in(prefix.removesuffix("."))}
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for raw_key, value in data.items():
         key = str(raw_key)
-        line = key_lines.get(prefix + key, 0)
-        if key not in schema:
+        name = prefix + key
+        line = collector.key_lines.get(name, 0)
+        entry = schema.get(key)
+        if entry is None:
             hint = did_you_mean(key, schema, prefix)
-            collector.error(line, "MB004", f"unknown key {prefix + key!r}{hint}")
+            collector.error(line, "MB004", f"unknown key {name!r}{hint}")
             continue
         try:
-            values[key] = schema[key](value)
+            values[name] = entry.check(value) if isinstance(entry, Setting) else value
         except ValueError as exc:
-            collector.error(line, "MB005", f"key {prefix + key!r} {exc}")
+            collector.error(line, "MB005", f"key {name!r} {exc}")
             continue
-        origins[prefix + key] = f"{collector.path}:{line}"
+        origins[name] = f"{collector.path}:{line}"
     return values, origins
+
+
+def _check_inner_section(
+    section: Section, values: dict[str, Any], collector: _Collector
+) -> tuple[dict[str, Any], dict[str, str]]:
+    mapping = values.pop(section.name)
+    if isinstance(mapping, dict):
+        return _check_section(mapping, section.name + ".", collector)
+    shape = ", ".join(
+        f"{entry.key}: {yaml_value(entry.default)}"
+        for entry in entries_in(section.name)
+        if isinstance(entry, Setting)
+    )
+    line = collector.key_lines.get(section.name, 0)
+    collector.error(line, "MB005", f"key {section.name!r} must be a mapping ({shape})")
+    return {}, {}
+
+
+def _check_overrides(overrides: Mapping[str, str], collector: _Collector) -> dict[str, Any]:
+    """The checked values of the command-line options; a bad one is an error named by its flag."""
+    values: dict[str, Any] = {}
+    for name, text in overrides.items():
+        setting = find(name)
+        if not setting.flag:
+            raise KeyError(f"no command-line option overrides {name!r}")
+        try:
+            values[name] = setting.check(text)
+        except ValueError as exc:
+            message = f"{setting.flag} {exc}"
+            collector.problems.append(Problem(setting.flag, 0, "MB005", Severity.ERROR, message))
+    return values
 
 
 def _check_date(value: Any, tz: tzinfo) -> datetime | None:
@@ -338,18 +276,47 @@ def _check_date(value: Any, tz: tzinfo) -> datetime | None:
     return parse_date(value, tz)
 
 
-def _under(site_dir: Path, relative: str) -> Path:
-    return Path(os.path.normpath(site_dir / relative))
+def _make_config(
+    config_path: Path, values: Mapping[str, Any], origins: dict[str, str]
+) -> SiteConfig:
+    """The SiteConfig of checked values, defaults for the rest, folders made absolute."""
+    site_dir = config_path.parent
+    attributes: dict[str, Any] = {}
+    for entry in entries_in(""):
+        if isinstance(entry, Section):
+            inner = {s.key: _value(s, values, origins, site_dir) for s in entries_in(entry.name)}
+            attributes[entry.key] = _section_type(entry.name)(**inner)
+        else:
+            attributes[entry.key] = _value(entry, values, origins, site_dir)
+    return SiteConfig(
+        site_dir=site_dir,
+        config_path=config_path,
+        origins=MappingProxyType(origins),
+        **attributes,
+    )
 
 
-def _resolve_output(
-    site_dir: Path, configured: str | None, overrides: Mapping[str, str] | None
-) -> Path:
-    # --output is relative to the working directory, like any command-line path; output_dir in
-    # site.yaml is relative to the site folder.
-    if overrides and "output_dir" in overrides:
-        return Path(os.path.abspath(overrides["output_dir"]))
-    return _under(site_dir, configured or "_site")
+def _value(
+    entry: Entry, values: Mapping[str, Any], origins: Mapping[str, str], site_dir: Path
+) -> Any:
+    if not isinstance(entry, Setting):
+        raise TypeError(f"section {entry.name!r} is inside another section")
+    value = values.get(entry.name, entry.default)
+    if not entry.folder:
+        return value
+    # A folder given on the command line is relative to the working directory, like any
+    # command-line path; one in site.yaml (or the default) is relative to the site folder.
+    if entry.flag and origins.get(entry.name) == entry.flag:
+        return Path(os.path.abspath(value))
+    return Path(os.path.normpath(site_dir / value))
+
+
+def _section_type(name: str) -> Callable[..., Any]:
+    """A section's dataclass: the default factory of SiteConfig's field for it."""
+    factory = next(f.default_factory for f in dataclasses.fields(SiteConfig) if f.name == name)
+    if not callable(factory):
+        raise TypeError(f"SiteConfig.{name} needs a default_factory: the section's dataclass")
+    return factory
 
 
 def check_content_folder(config: SiteConfig, *, must_exist: bool = True) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from microblog.config import SiteConfig
+from microblog.settings_docs import commented_site_yaml
 from microblog.text.hashtags import find_hashtags, tag_key
 from microblog.text.slugs import slug_from_text
 
@@ -181,62 +182,4 @@ SITE_YAML = """\
 # marked "optional" may be left out (their default is shown). `microblog build --help` lists
 # the command-line flags that override some of them for one build.
 
-# The site's name: shown in the header, page titles and the feeds. Required.
-title: My microblog
-
-# Where the site will be published, ending in "/". Required. Links in the feeds, the sitemap
-# and canonical URLs are absolute, so set the real address. Its path is where the site lives:
-#   a GitHub Pages user site:    https://USER.github.io/
-#   a project site (sub-path):   https://USER.github.io/REPO/
-#   a custom domain:             https://blog.example.org/  (see `cname` below)
-# `--base-url URL` overrides it for one build (the GitHub Pages workflow does that).
-base_url: https://example.org/
-
-# Your name: shown in the footer and as the author of feed items. Optional (default: none).
-author: ""
-
-# One sentence about the site: the pages' meta description and the feeds' description.
-# Optional (default: none, the title is used).
-description: ""
-
-# The language of the posts, as a language tag like en, es or pt-BR: the pages' `lang` and the
-# feeds' language. Optional (default: en).
-language: en
-
-# The time zone of dates written without an offset, of dates shown on pages and of the date
-# `microblog new` writes, like UTC, Europe/Madrid or America/Mexico_City. Optional (default: UTC).
-timezone: UTC
-
-# The folder of the posts (.md, .markdown and .txt files), relative to this file. Optional
-# (default: content).
-content_dir: content
-
-# The folder the site is built into, relative to this file; it is replaced whole by each build.
-# `--output DIR` overrides it. Optional (default: _site).
-output_dir: _site
-
-# How many posts the home page and each tag page show before they continue on a next page.
-# Optional (default: 20).
-posts_per_page: 20
-
-# The RSS (feed.xml) and Atom (atom.xml) feeds, for the whole site and for each tag.
-feed:
-  # How many of the newest dated posts each feed carries. Optional (default: 20).
-  items: 20
-  # true: each item carries the post's full HTML; false: only a short summary. Optional
-  # (default: true).
-  full_content: true
-
-# A date for posts that have none (an undated archive), like 2020-01-01 or
-# 2020-01-01T09:00:00+01:00. Undated posts are left out of the feeds. Optional (default: none).
-# date: 2020-01-01
-
-# Date undated posts by the git commit that added their lines (so build from a clone with full
-# history). Optional (default: true).
-dates_from_git: true
-
-# A custom domain, written to a CNAME file in the built site (for GitHub Pages published from
-# a branch; with the Actions workflow, set the domain in the repository's Settings > Pages).
-# Optional (default: none).
-# cname: blog.example.org
-"""
+""" + commented_site_yaml()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import tomllib
 from pathlib import Path
 
 from microblog.cli import make_parser
-from microblog.config import FEED_KEYS, TOP_KEYS
+from microblog.settings import settings, with_flags
+from microblog.settings_docs import readme_table
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text("utf-8")
@@ -27,12 +29,36 @@ def test_every_command_is_documented() -> None:
         assert f"microblog {command}" in README, command
 
 
-def test_every_site_yaml_key_is_documented() -> None:
-    for key in TOP_KEYS:
-        if key != "feed":
-            assert f"`{key}`" in README, key
-    for key in FEED_KEYS:
-        assert f"`feed.{key}`" in README, key
+def readme_section(title: str) -> str:
+    start = README.index(f"\n## {title}\n")
+    return README[start : README.index("\n## ", start + 1)]
+
+
+def test_readme_site_yaml_table_is_the_settings_table() -> None:
+    """The README's table of site.yaml keys is made from `microblog.settings`, row for row."""
+    section = readme_section("site.yaml")
+    start = section.index("| key |")
+    in_readme = section[start : section.index("\n\n", start) + 1]
+    expected = readme_table()
+    diff = "".join(
+        difflib.unified_diff(
+            in_readme.splitlines(keepends=True),
+            expected.splitlines(keepends=True),
+            "README.md (## site.yaml)",
+            "microblog.settings_docs.readme_table()",
+        )
+    )
+    assert in_readme == expected, (
+        "the README's site.yaml table differs from the settings table; change the docs in "
+        f"microblog/settings.py or paste readme_table() into the README:\n{diff}"
+    )
+
+
+def test_every_setting_and_flag_is_documented() -> None:
+    for setting in settings():
+        assert f"| `{setting.name}` |" in readme_section("site.yaml"), setting.name
+    for setting in with_flags():
+        assert f"[{setting.flag} {setting.metavar}]" in readme_section("Commands"), setting.flag
 
 
 def test_quick_start_has_exactly_two_commands() -> None:

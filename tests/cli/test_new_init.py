@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from microblog.cli import main
-from microblog.config import FEED_KEYS, TOP_KEYS, FeedConfig, SiteConfig, load_config
+from microblog.config import FeedConfig, SiteConfig, load_config
 from microblog.scaffold import SITE_YAML, new_post
+from microblog.settings import SETTINGS, settings
 from tests.conftest import REPO, MakeSite
 
 
@@ -205,16 +206,17 @@ def test_init_makes_a_site_that_builds_cleanly(
 
 def test_init_site_yaml_explains_every_key() -> None:
     lines = SITE_YAML.splitlines()
-    for name, keys in (("", TOP_KEYS), ("  ", FEED_KEYS)):
-        for key in keys:
-            pattern = re.compile(rf"^{name}(# )?{key}:")
-            found = [n for n, line in enumerate(lines) if pattern.match(line)]
-            assert found, f"site.yaml does not show {key!r}"
-            start = found[0]
-            while start > 0 and lines[start - 1].lstrip().startswith("#"):
-                start -= 1
-            comment = " ".join(lines[start : found[0]])
-            assert len(comment) > 40, f"{key!r} has no comment explaining it"
+    for entry in SETTINGS:
+        indent = "  " * entry.name.count(".")
+        pattern = re.compile(rf"^{indent}(# )?{entry.key}:")
+        found = [n for n, line in enumerate(lines) if pattern.match(line)]
+        assert found, f"site.yaml does not show {entry.name!r}"
+        start = found[0]
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        comment = " ".join(lines[start : found[0]])
+        assert len(comment) > 40, f"{entry.name!r} has no comment explaining it"
+        assert " ".join(comment.replace("#", "").split()).lower().startswith(entry.doc.lower())
 
 
 def test_init_site_yaml_shows_the_real_defaults(tmp_path: Path) -> None:
@@ -223,10 +225,10 @@ def test_init_site_yaml_shows_the_real_defaults(tmp_path: Path) -> None:
     defaults = SiteConfig(
         site_dir=tmp_path, config_path=tmp_path / "site.yaml", title="", base_url=""
     )
-    for key in TOP_KEYS:
-        if key in ("title", "base_url", "content_dir", "output_dir"):
+    for setting in settings():
+        if setting.name in ("title", "base_url", "content_dir", "output_dir"):
             continue
-        assert getattr(config, key) == getattr(defaults, key), key
+        assert config.value(setting.name) == defaults.value(setting.name), setting.name
     assert config.content_dir == tmp_path / "content"
     assert config.output_dir == tmp_path / "_site"
     assert dataclasses.asdict(config.feed) == dataclasses.asdict(FeedConfig())
