@@ -1,0 +1,283 @@
+"""Every problem code, declared once: its severity, a title, what it means and what to do.
+
+`microblog explain CODE` shows an entry. A new code gets an entry in `_TABLE` (the next free
+number of its group: 00 settings, 10 bytes, 20 front matter and Markdown, 30 post text, 40
+files and folders, 50 the timeline, 60 the page plan, 70 templates, 80 static files) and is
+then used as a literal, `Problem(path, line, "MB090", Severity.WARNING, ...)`;
+tests/unit/test_codes.py fails on a code used but not declared, a declared code never used,
+and a use whose severity is not the declared one.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from microblog.problems import Severity
+
+# An entry: "CODE severity: title", then its paragraph; entries are separated by a blank line.
+# A code used with two severities lists both ("warning or error"), the usual one first.
+_TABLE = """
+MB001 error: site.yaml cannot be read
+The settings file (./site.yaml, or the one --config names) is missing or cannot be opened.
+Nothing is built. Run the command in the site's folder, pass --config PATH, or make a new
+site with 'microblog init DIR'.
+
+MB002 error: site.yaml is not valid YAML
+site.yaml could not be parsed. Besides plain syntax errors, microblog refuses duplicate keys,
+anchors and aliases (&x, *x), tags like !!python/object, escapes of characters no page can
+show, and files over 256 KB. Fix the line named; quote a value that holds ': ' or '#'.
+
+MB003 error: site.yaml is not a mapping
+site.yaml holds a list or a single value where a mapping of keys is expected. Write one
+'key: value' a line, starting with 'title:' and 'base_url:'.
+
+MB004 error: unknown key in site.yaml
+A key of site.yaml (or of its 'feed' section) is not a setting microblog knows, often a
+typo: the message suggests the nearest known key. Rename or remove it; the README's
+site.yaml table lists every key.
+
+MB005 error: invalid setting value
+A setting has a value of the wrong kind or out of range: in site.yaml, in a command-line
+option that overrides it (--output, --base-url), or in SOURCE_DATE_EPOCH, which must be whole
+seconds since 1970. The message says what the value must be; correct it.
+
+MB006 error: required setting missing
+site.yaml has no 'title' or no 'base_url', which every site needs: base_url is the absolute
+http(s) address the site is published at, and its path prefixes every link. Add the key.
+
+MB007 error: content folder missing or outside the site
+The content folder (content_dir, 'content' by default) does not exist, or lies outside the
+site's folder. The command stops, so that a typo cannot replace the published site with an
+empty one and nothing outside the site is read. Create the folder or fix content_dir.
+
+MB008 error: output folder refused
+The output folder (output_dir or --output) is the file system root; is or contains your home
+folder, the site folder, content/, templates/ or static/; lies inside one of the last three;
+is not a plain folder; or is not empty and was not made by microblog. Nothing is written:
+choose another folder, or empty the one named if it holds nothing you need.
+
+MB010 note: file decoded from UTF-16 or UTF-32
+The file starts with a UTF-16 or UTF-32 byte order mark and was decoded accordingly. Nothing
+needs doing; re-save it as UTF-8 to make it smaller and easier for other tools to read.
+
+MB011 warning: invalid bytes in a file
+Bytes that are not valid UTF-8 (or not valid in the encoding the file's byte order mark
+names) were replaced by U+FFFD on the line named. The file is probably in another encoding:
+convert it to UTF-8 (iconv -f cp1252 -t utf-8, say) and check the line.
+
+MB012 warning: control characters or non-characters removed
+A line holds NUL or other control characters, lone surrogates or Unicode non-characters,
+which no HTML or XML page may contain. They were removed from the post. Delete them from the
+file to silence the warning.
+
+MB013 warning: C1 control characters removed
+A line holds C1 control characters (U+0080 to U+009F) that the mojibake repair could not read
+as text. They were removed. They usually come from text decoded with the wrong code page:
+look at the line and retype what was meant.
+
+MB014 warning: file name is not valid UTF-8
+The file's name holds bytes that are not UTF-8. The file is read, and named with U+FFFD in
+place of those bytes in messages and records. Rename the file: a post without 'slug' takes its
+URL from the file name.
+
+MB020 warning: front matter never closed
+The file opens a front matter block with '---' but no later line closes it with '---' (or
+'...'). Everything, the fence included, is read as the post's text. Add the closing line, or
+remove the opening one if the text really starts with '---'.
+
+MB021 warning: invalid front matter
+The front matter is not valid YAML, or uses what microblog refuses (duplicate keys, anchors
+and aliases, tags like !!python/object, escapes of characters no page can show). The whole
+front matter is ignored, so the post has no date, title or tags from it. Fix the line named.
+
+MB022 warning: front matter is not a mapping
+The front matter holds a list or a single value where 'key: value' lines are expected. It is
+ignored. Write one 'key: value' a line between the '---' fences.
+
+MB023 warning: unknown front matter key
+A front matter key is not one this kind of file takes (Markdown: title, date, tags, slug,
+lang, draft; archive files: date, lang, order, draft), often a typo: the message suggests
+the nearest one. The key is ignored; rename or remove it.
+
+MB024 warning: invalid front matter value
+A front matter value has the wrong kind or form: a date that is not ISO 8601 or does not
+exist, a language tag that is not one, a draft that is not true or false, an empty title or
+slug, tags that are not a list, an order other than oldest-first or newest-first. The key is
+ignored (the post may lose its date); correct the value.
+
+MB025 warning: front matter tags is a string
+'tags' is a single string ('tags: a, b') rather than a list. It was split into tags at
+commas and spaces. Write a list, 'tags: [a, b]', to say exactly which tags you mean.
+
+MB026 warning: slug changed or replaced
+The front matter 'slug' is not a safe URL segment (it had spaces, upper case, slashes or other
+characters, a Windows device name, or more than 80 characters), so a cleaned form is used; or
+nothing usable was left, and the slug is made from the file name. Set the slug shown.
+
+MB027 warning: Markdown too heavy, shown as text
+The post has more Markdown than the converter can parse in a second or two (thousands of '['
+characters, huge tables, very many lines or markup characters), or is nested too deeply. The
+post is published as plain text so that the build stays fast. Split the post into several,
+or simplify its markup.
+
+MB030 note: mojibake repaired
+Text that was UTF-8 read with the wrong code page (Latin-1, cp1252, Thai cp874 ...) was
+repaired; the message shows the text before and after. The file is not changed. Nothing
+needs doing; fix the file to make the note go away.
+
+MB031 warning: post repeated in an archive file
+An archive file holds the same post text twice. Both are published, the repeat with its own
+URL (the slug gets '-2', '-3' ...). Delete the repeat if it is an accident.
+
+MB032 warning: too many tags on one post
+The post has more distinct tags than it may (100, fewer for a very long post): each tag page
+repeats the whole post, so a flood of tags would multiply the site's size. The first tags get
+tag pages; the others stay in the text, unlinked. Remove tags, or split the post.
+
+MB039 error: internal error in a reader
+Reading the file raised an unexpected exception: a bug in microblog. The posts read before it
+are kept, the rest of the file is skipped, and the other files are read as usual. Please
+report it with the message and, if you can, the file.
+
+MB040 warning or error: folder or file cannot be read
+A folder under content/ cannot be listed (a warning: it is skipped), or a post file cannot be
+opened or read (an error: the file is skipped). The message gives the system's reason, often
+permissions. Make it readable by the user who builds the site.
+
+MB041 error: file too large
+A post file is larger than 64 MB and is skipped: no archive needs that much text, and reading
+it would take the build's memory. Split it into several files.
+
+MB042 warning: file has no posts
+A post file is empty or holds only white space. It is skipped. Write a post into it, or
+delete it.
+
+MB043 warning: content folder not found
+The content folder does not exist, so the site has no posts. Create it or set content_dir
+in site.yaml. ('check', 'build' and 'serve' stop before reading, with MB007.)
+
+MB044 error: content folder leads outside the site
+The content folder is, or passes through, a symbolic link to somewhere outside the site's
+folder. Nothing is read from it. Move the posts into the site folder, or link the other way.
+
+MB045 warning: link under content/ leads outside the site
+A symbolic link under content/ points outside the site's folder; it is not followed, so that
+a build never publishes files from elsewhere. Copy what it points to into the site.
+
+MB046 warning: folder loop or nesting too deep
+A folder under content/ is a link back to one of its own parents, or lies more than 32 levels
+deep. It is not followed. Remove the link, or flatten the folders.
+
+MB047 warning: broken symbolic link
+A symbolic link under content/ points to nothing. It is skipped. Fix or delete it.
+
+MB048 note: same file reached twice
+A post file is reached by two paths (through a symbolic link); it is read once, under the
+first path in sorted order. Nothing needs doing; remove the link to silence the note.
+
+MB049 warning: git history is shallow
+Post dates, or which of two posts keeps a contested URL, were taken from git, but the
+repository is a shallow clone: the first commits it holds are not the ones that added the
+posts. Clone the whole history (for actions/checkout: 'fetch-depth: 0'), or give the posts
+dates in front matter.
+
+MB050 warning: slug already used
+Two posts want the same URL. The one that was there first (committed first, else the older)
+keeps it; this one is published with a short hash of its source added to its slug, as the
+message shows. Give one of them a 'slug' in its front matter if you want another URL.
+
+MB060 error: page path unsafe or taken
+The page plan holds a page whose output path is not safe to write, or one that another page
+already has (compared without regard to case, as macOS and Windows file systems do). The page
+is not written. Change the slug of the post named.
+
+MB070 error: template error
+A template has a syntax error, includes or extends one that does not exist, or raised an
+error while rendering the page named. 'build' stops and keeps the previous output; 'check'
+and 'serve' show the file and line. Fix the template (see the README's Templates section).
+
+MB071 warning: template link broken or outside the site
+A symbolic link under templates/ points to nothing, or outside the site's folder. It is not
+read; where a default template has that name, the default is used. Fix or remove the link.
+
+MB072 warning: template cannot be read
+A file under templates/ cannot be read (not UTF-8, over 1 MB, no permission), or is not a
+regular file, or templates/ itself cannot be listed. A build stops at the first page that
+uses the template. Fix the file, or remove it to use the default.
+
+MB080 warning: static link leads outside the site
+A symbolic link under static/ points outside the site's folder. It is not copied, so that a
+build never publishes files from elsewhere. Copy the file into static/ instead.
+
+MB081 warning: static file has the path of a generated file
+A file under static/ would be written where microblog writes a page or feed (index.html,
+feed.xml, posts/ ...). The generated file is kept and the static one is not copied. Rename
+or move the static file; to change a page, override its template.
+
+MB082 warning: static file cannot be copied
+A file or folder under static/ cannot be read or listed, or its name cannot be a path in the
+output (a backslash or a NUL in it). It is not copied. Fix its permissions, or rename it.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemCode:
+    """A problem code: its severity (`severities` holds two only for a code used with two),
+    a title for lists, and a paragraph on what it means and what to do."""
+
+    code: str
+    severities: tuple[Severity, ...]
+    title: str
+    text: str
+
+    @property
+    def heading(self) -> str:
+        """`MB027 warning: Markdown too heavy, shown as text`."""
+        return f"{self.code} {' or '.join(s.value for s in self.severities)}: {self.title}"
+
+
+class UnknownCodeError(LookupError):
+    """Not a problem code, or not one of the registry's."""
+
+
+CODE_FORM = re.compile(r"MB[0-9]{3}")
+_HEADING = re.compile(r"(MB[0-9]{3}) ([a-z]+(?: or [a-z]+)?): (\S.*)")
+
+
+def _parse_table(table: str) -> dict[str, ProblemCode]:
+    codes: dict[str, ProblemCode] = {}
+    for entry in table.strip().split("\n\n"):
+        heading, *lines = entry.split("\n")
+        match = _HEADING.fullmatch(heading)
+        if match is None or not lines or match[1] in codes:
+            raise ValueError(f"malformed or repeated problem code entry: {heading!r}")
+        severities = tuple(Severity(name) for name in match[2].split(" or "))
+        codes[match[1]] = ProblemCode(match[1], severities, match[3], " ".join(lines))
+    return codes
+
+
+CODES: Mapping[str, ProblemCode] = _parse_table(_TABLE)
+
+
+def find_code(text: str) -> ProblemCode:
+    """The entry of `text` ("MB027", in any case); UnknownCodeError with a one-line reason."""
+    code = text.strip().upper()
+    if not CODE_FORM.fullmatch(code):
+        raise UnknownCodeError(f"{text!r} is not a problem code (they look like MB027)")
+    if code not in CODES:
+        raise UnknownCodeError(f"there is no problem code {code} ('microblog explain' lists them)")
+    return CODES[code]
+
+
+def explain(text: str, width: int = 79) -> str:
+    """The heading and the paragraph of a code, as `microblog explain CODE` prints them."""
+    entry = find_code(text)
+    return f"{entry.heading}\n\n{textwrap.fill(entry.text, width)}\n"
+
+
+def list_codes() -> str:
+    """Every code's heading, one a line, in order."""
+    return "".join(entry.heading + "\n" for entry in CODES.values())
