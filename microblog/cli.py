@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from microblog.codes import UnknownCodeError, explain, list_codes
 from microblog.config import (
     CONFIG_FILE,
     ConfigError,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from microblog.preview import BuildReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
-COMMANDS = ("build", "check", "serve", "new", "init")
+COMMANDS = ("build", "check", "serve", "new", "init", "explain")
 
 
 class UsageError(Exception):
@@ -92,6 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
     _common(check)
     check.add_argument("--json", action="store_true", help="print the content records as JSON")
     _add_preview_commands(commands)
+    explain = commands.add_parser("explain", help="say what a problem code means and what to do")
+    explain.add_argument("code", nargs="?", metavar="CODE", help="like MB027 (none: list them all)")
     return parser
 
 
@@ -184,6 +187,15 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     print_content_summary(content, problems, summary_stream)
     return EXIT_PROBLEMS if any(is_problem(p) for p in problems) else EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    try:
+        sys.stdout.write(list_codes() if args.code is None else explain(args.code))
+    except UnknownCodeError as exc:
+        err(f"microblog: {exc}")
+        return EXIT_FATAL
+    return EXIT_OK
 
 
 LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a feed date can hold
@@ -385,4 +397,4 @@ def run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-PREVIEW_COMMANDS = {"serve": run_serve, "new": run_new, "init": run_init}
+PREVIEW_COMMANDS = {"serve": run_serve, "new": run_new, "init": run_init, "explain": run_explain}
