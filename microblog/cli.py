@@ -319,8 +319,13 @@ def run_serve(args: argparse.Namespace) -> int:
         sys.stdout.write(shown["url"] + "\n")
         sys.stdout.flush()
 
+    def on_error(path: str, exc: Exception) -> None:
+        if args.verbose:
+            traceback.print_exception(exc)
+        err(f"internal error answering {path}: {type(exc).__name__}: {exc} (please report it)")
+
     try:
-        serve_preview(preview, sockets, on_build=on_build, on_ready=on_ready)
+        serve_preview(preview, sockets, on_build=on_build, on_ready=on_ready, on_error=on_error)
     except KeyboardInterrupt:  # where the event loop cannot catch signals (Windows)
         pass
     finally:

@@ -22,7 +22,6 @@ import mimetypes
 import os
 import signal
 import socket
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -43,6 +42,8 @@ from microblog.preview import BuildReport, Preview, PreviewState
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+# Told of a bug while answering a request: the request's path and the exception.
+ErrorHandler = Callable[[str, Exception], None]
 POLL_SECONDS = 0.25
 # Asks livereload.js for the websocket on the port the page came from (which may be forwarded).
 RELOAD_SCRIPT = (
@@ -127,8 +128,12 @@ def locate_file(root: Path, route: Route, request_path: str) -> Route:
 # -- the WSGI app ---------------------------------------------------------------------------
 
 
-def make_wsgi_app(state: PreviewState, *, script: bytes = RELOAD_SCRIPT) -> WsgiApp:
-    """Serve the output folder under its base path; HTML gets `script` before `</head>`."""
+def make_wsgi_app(
+    state: PreviewState, *, script: bytes = RELOAD_SCRIPT, on_error: ErrorHandler | None = None
+) -> WsgiApp:
+    """Serve the output folder under its base path; HTML gets `script` before `</head>`.
+
+    A bug while answering gets a 500 page naming the exception, and `on_error` is told."""
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -139,8 +144,9 @@ def make_wsgi_app(state: PreviewState, *, script: bytes = RELOAD_SCRIPT) -> Wsgi
             path, query = _request_path(environ), str(environ.get("QUERY_STRING", "") or "")
             try:
                 status, headers, body = _respond(state, path, script, query)
-            except Exception as exc:  # a bug: answer (a client must never hang), and show it
-                traceback.print_exc()
+            except Exception as exc:  # a bug: answer (a client must never hang), and say so
+                if on_error is not None:
+                    on_error(str(environ.get("PATH_INFO", "")) if path is None else path, exc)
                 message = f"internal error: {type(exc).__name__}: {exc} (please report it)"
                 status, headers = HTTPStatus.INTERNAL_SERVER_ERROR, _headers("text/html")
                 body = error_page([message], "Internal error")
@@ -269,10 +275,12 @@ def serve_preview(
     *,
     on_build: Callable[[BuildReport], None],
     on_ready: Callable[[], None],
+    on_error: ErrorHandler,
 ) -> None:
-    """Build, call `on_ready`, then serve and rebuild until SIGINT or SIGTERM."""
+    """Build, call `on_ready`, then serve and rebuild until SIGINT or SIGTERM; `on_error` is
+    told of a bug while answering a request (the browser gets a 500 page)."""
     with _quiet_library_logs():
-        asyncio.run(_serve(preview, sockets, on_build, on_ready))
+        asyncio.run(_serve(preview, sockets, on_build, on_ready, on_error))
 
 
 async def _serve(
@@ -280,6 +288,7 @@ async def _serve(
     sockets: Sequence[socket.socket],
     on_build: Callable[[BuildReport], None],
     on_ready: Callable[[], None],
+    on_error: ErrorHandler,
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -287,7 +296,7 @@ async def _serve(
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(number, stop.set)  # Unix, main thread
     on_build(preview.rebuild())
-    wsgi = WSGIContainer(make_wsgi_app(preview.state), executor=dummy_executor)
+    wsgi = WSGIContainer(make_wsgi_app(preview.state, on_error=on_error), executor=dummy_executor)
     app = web.Application(
         [
             (r"/livereload", LiveReloadHandler),
