@@ -1,6 +1,6 @@
 """The terminal report of a run: problems one a line, then a summary.
 
-With cli, the only modules that print: the library returns problems as values.
+The command line is the only place that prints: the library returns problems as values.
 """
 
 from __future__ import annotations
