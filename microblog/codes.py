@@ -2,7 +2,8 @@
 
 `microblog explain CODE` shows an entry. A new code gets an entry in `_TABLE` (the next free
 number of its group: 00 settings, 10 bytes, 20 front matter and Markdown, 30 post text, 40
-files and folders, 50 the timeline, 60 the page plan, 70 templates, 80 static files) and is
+files and folders, 50 the timeline, 60 the page plan, 70 templates, 80 static files, 90
+exports of Twitter/X and Mastodon) and is
 then used as a literal, `Problem(path, line, "MB090", Severity.WARNING, ...)`;
 tests/unit/test_codes.py fails on a code used but not declared, a declared code never used,
 and a use whose severity is not the declared one.
@@ -220,6 +221,35 @@ or move the static file; to change a page, override its template.
 MB082 warning: static file cannot be copied
 A file or folder under static/ cannot be read or listed, or its name cannot be a path in the
 output (a backslash or a NUL in it). It is not copied. Fix its permissions, or rename it.
+
+MB090 warning: export file cannot be read
+A file of a Twitter/X or Mastodon export (a folder or the .zip as downloaded) was not read: its
+name leads out of the export (`..`, an absolute path), it is a symbolic link leading out of
+the site, it would inflate far beyond its packed size (a zip bomb), or it is larger than any
+real export file. Nothing outside the export is ever read. Download the export again if it
+should be there.
+
+MB091 error: export file cannot be parsed
+A file of posts in an export (tweets.js, tweet.js, a tweets-partN.js, outbox.json) is not what
+the network writes: truncated JSON, a wrapper without its array, or no list of activities.
+The posts it holds are not published; the other files of the export still are. Download the
+export again.
+
+MB092 warning: export item malformed
+One item of an export (a tweet, an activity) lacks a field it needs, has one of the wrong
+type, a duplicate key, or an address that is not http(s) (javascript:, data:). The message
+names the file and the item's index. An item without text, id or date is left out; a bad
+field alone is dropped and the post kept.
+
+MB093 warning: media file missing from the export
+A post's image, GIF or video is not in the export (the export was cut, or its media folder
+was left out). The post is published and links to the file where the network served it.
+Copy the export's media folder (tweets_media/, media_attachments/) beside its data.
+
+MB094 note: posts of an export left out
+Counts what an export holds that is not published, and why: retweets and boosts (set
+`twitter.retweets: true` to include retweets, credited), and posts not addressed to the
+public (followers-only posts and private mentions), which are never published anywhere.
 """
 
 

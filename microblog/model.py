@@ -43,6 +43,33 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image, GIF or video of an imported post: a file of its export, copied into the
+    output at `path` (only when the post is published)."""
+
+    kind: str  # "image", "gif" or "video"
+    export: str  # the export holding it: its site-relative path (a folder or a .zip)
+    member: str  # the file's path inside the export; "" when the export lacks it
+    path: str  # where it is written in the output ("" when it is missing)
+    alt: str = ""  # the export's description of it
+    mime: str = ""
+    size: int = 0  # bytes, 0 when unknown
+    width: int | None = None
+    height: int | None = None
+    remote: str = ""  # where the network served it: linked when the file is missing
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a post answers: the original on its network, and our own post id when it is one of
+    ours (a thread)."""
+
+    url: str
+    post_id: str | None = None
+    to: str = ""  # the account answered, like "@name"
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One content record.
 
@@ -68,6 +95,13 @@ class Post:
     summary: str = ""
     date_origin: str = ""
     order: tuple[str, int] = field(default=("", 0))
+    media: tuple[Media, ...] = ()
+    reply_to: Reply | None = None
+    warning: str | None = None  # a content warning: the post is shown collapsed behind it
+    network: str = ""  # "twitter" or "mastodon" for an imported post, "" for the site's own
+    original: str = ""  # the post's own address on its network
+    repost_of: str = ""  # a retweet or boost: the account whose post it repeats
+    also_at: tuple[str, ...] = ()  # the same post cross-posted elsewhere: those addresses
 
     def to_json(self, html: str) -> dict[str, object]:
         """The record as `check --json` prints it, with its HTML as a page shows it."""
@@ -87,4 +121,13 @@ class Post:
             "lang": self.lang,
             "draft": self.draft,
             "source": str(self.source),
+            "network": self.network or None,
+            "original": self.original or None,
+            "reply_to": self.reply_to.url if self.reply_to else None,
+            "warning": self.warning,
+            "repost_of": self.repost_of or None,
+            "media": [
+                {"kind": m.kind, "path": m.path or None, "alt": m.alt, "remote": m.remote or None}
+                for m in self.media
+            ],
         }

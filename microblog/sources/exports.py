@@ -1,0 +1,223 @@
+"""Exports as the networks hand them out: a folder, or the .zip as downloaded.
+
+A reader asks for members by name; each is read bounded, and never from outside the export or
+the site: a folder's files are opened and proven inside the site (links included), a zip's
+members are streamed from the archive, never extracted, and a member whose name leaves the
+archive (`..`, an absolute path, a drive), a link entry, or one that inflates beyond any real
+file (a zip bomb) is refused and reported.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import IO, BinaryIO
+
+from microblog.paths import open_inside
+from microblog.problems import Problem, Severity
+
+MAX_MEMBERS = 500_000  # files in one export
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one member read whole (a tweets.js part)
+MAX_RATIO = 200  # uncompressed bytes per compressed byte: beyond, a member is a bomb
+MAX_ZIP_BYTES = 64 * 1024 * 1024 * 1024  # all members of a zip, as declared
+
+
+class ExportError(OSError):
+    """A member that cannot be read: missing, unsafe, or larger than the limit."""
+
+
+@dataclass
+class ExportFiles:
+    """The files of one export, by POSIX name relative to its root."""
+
+    relative: str  # the export's site-relative path (POSIX), for problems and Media.export
+    problems: list[Problem] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
+        raise NotImplementedError
+
+    def open(self, name: str) -> BinaryIO:
+        raise NotImplementedError
+
+    def read(self, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+        """A member's bytes; ExportError when it holds more than `limit`."""
+        with self.open(name) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise ExportError(f"{name} is larger than {limit >> 20} MB")
+        return data
+
+    def close(self) -> None:
+        """Let go of the archive (a zip); a folder holds nothing open."""
+
+    def warn(self, name: str, message: str, action: str) -> None:
+        where = f"{self.relative}/{name}" if name else self.relative
+        self.problems.append(Problem(where, 0, "MB090", Severity.WARNING, message, action))
+
+
+def safe_member_name(name: str) -> str | None:
+    """`name` as a relative POSIX path inside the export, or None when it would leave it."""
+    if not name or "\x00" in name or "\\" in name or PureWindowsPath(name).drive:
+        return None
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or any(part in ("..", "") for part in name.rstrip("/").split("/")):
+        return None
+    return str(pure)
+
+
+@dataclass
+class FolderExport(ExportFiles):
+    """An export unpacked into a folder of the site."""
+
+    root: Path = Path()
+    site_real: str = ""
+    _sizes: dict[str, int] | None = None
+
+    def names(self) -> list[str]:
+        if self._sizes is None:
+            self._sizes = dict(self._walk())
+        return sorted(self._sizes)
+
+    def _walk(self) -> Iterator[tuple[str, int]]:
+        count = 0
+        for folder, dirs, files in os.walk(self.root):  # links to folders are not followed
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder, name)
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue  # a broken link: as if it were not there
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                count += 1
+                if count > MAX_MEMBERS:
+                    self.warn("", f"more than {MAX_MEMBERS:,} files", "the rest not read")
+                    return
+                yield path.relative_to(self.root).as_posix(), info.st_size
+
+    def size(self, name: str) -> int:
+        self.names()
+        assert self._sizes is not None
+        if name not in self._sizes:
+            raise ExportError(f"{name} is not in the export")
+        return self._sizes[name]
+
+    def open(self, name: str) -> BinaryIO:
+        safe = safe_member_name(name)
+        if safe is None:
+            raise ExportError(f"{name!r} leads out of the export")
+        # proven inside the site once open: a link to /etc/passwd is refused here
+        return open_inside(self.root.joinpath(*safe.split("/")), self.site_real)
+
+
+@dataclass
+class ZipExport(ExportFiles):
+    """An export as downloaded: members streamed from the archive, never extracted."""
+
+    archive: zipfile.ZipFile | None = None
+    _members: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+
+    @classmethod
+    def open_archive(cls, path: Path, relative: str, site_real: str) -> ZipExport:
+        handle = open_inside(path, site_real)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            handle.close()
+            raise ExportError(f"not a readable zip archive: {exc}") from exc
+        export = cls(relative, archive=archive)
+        export._index()
+        return export
+
+    def _index(self) -> None:
+        assert self.archive is not None
+        declared = 0
+        for number, info in enumerate(self.archive.infolist()):
+            if number >= MAX_MEMBERS:
+                self.warn("", f"more than {MAX_MEMBERS:,} members", "the rest not read")
+                break
+            if info.is_dir():
+                continue
+            name = safe_member_name(info.filename)
+            if name is None:
+                self.warn("", f"member {info.filename[:200]!r} leads out of the archive", "skipped")
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                self.warn(name, "member is a symbolic link", "skipped")
+                continue
+            declared += info.file_size
+            if declared > MAX_ZIP_BYTES:
+                self.warn(name, "the archive unpacks to more than 64 GB", "the rest not read")
+                break
+            self._members.setdefault(name, info)
+
+    def names(self) -> list[str]:
+        return sorted(self._members)
+
+    def size(self, name: str) -> int:
+        info = self._members.get(name)
+        if info is None:
+            raise ExportError(f"{name} is not in the archive")
+        return info.file_size
+
+    def open(self, name: str) -> BinaryIO:
+        info = self._members.get(name)
+        if info is None or self.archive is None:
+            raise ExportError(f"{name} is not in the archive")
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+            raise ExportError(f"{name} would inflate {info.compress_size:,} bytes by {MAX_RATIO}x")
+        return _Member(self.archive, info)  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+
+class _Member:
+    """A zip member as a stream that stops at its declared size (a directory that lies about a
+    member's size cannot make it inflate further), and that can go back to its start (the
+    output compares a file with the previous build's before writing it)."""
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        self._archive = archive
+        self._info = info
+        self._stream: IO[bytes] = archive.open(info)
+        self._left = info.file_size
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        want = self._left if size < 0 else min(size, self._left)
+        data = self._stream.read(want)
+        self._left -= len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if (offset, whence) == (0, os.SEEK_END):
+            self._left = 0
+            return self._info.file_size
+        if (offset, whence) == (0, os.SEEK_SET):
+            self._stream.close()
+            self._stream = self._archive.open(self._info)
+            self._left = self._info.file_size
+            return 0
+        raise io.UnsupportedOperation("a zip member goes back to its start only")
+
+    def __enter__(self) -> _Member:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stream.close()
