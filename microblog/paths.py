@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import BinaryIO
@@ -77,3 +78,13 @@ _DEVICE_NAMES = frozenset(
 
 def is_device_name(segment: str) -> bool:
     return segment.partition(".")[0].rstrip(" ").lower() in _DEVICE_NAMES
+
+
+# Python keeps the bytes of a file name that are not UTF-8 as lone surrogates ("\udcff"),
+# which no UTF-8 output (JSON, HTML, a terminal) can hold.
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def readable_relative(path: str | Path, site_dir: Path) -> str:
+    """`site_relative`, each byte of a name that is not UTF-8 shown as U+FFFD: for problems."""
+    return _UNDECODED.sub("\ufffd", site_relative(path, site_dir))

@@ -7,17 +7,21 @@ A failed build never raises here: it becomes errors that the server shows as a p
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from microblog.assets import static_tree
 from microblog.config import ConfigError, SiteConfig, load_config
 from microblog.output import OutputError
 from microblog.pipeline import BuildResult, build_to_folder
 from microblog.render import RenderError
+from microblog.site_templates import templates_tree
+from microblog.sources import READERS
+from microblog.sources.discover import content_tree
+from microblog.walk import Found, Tree, walk
 
 
 @dataclass
@@ -45,33 +49,21 @@ class PreviewState:
 Snapshot = dict[str, tuple[int, int, int]]
 
 
-def snapshot_files(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Snapshot:
-    """(mtime, size, inode) of every file under `paths`, skipping hidden names (editor
-    swap files, .git) and anything under `exclude` (the output folder)."""
-    seen = {os.path.realpath(path) for path in exclude}  # also stops loops of linked folders
+def snapshot_files(watched: Iterable[Path | Tree], exclude: Iterable[Path] = ()) -> Snapshot:
+    """(mtime, size, inode) of every file the walk finds in each of `watched` (a plain folder
+    is walked as a Tree of its own: no hidden names, OS litter or editor backups), and of each
+    plain file; nothing under `exclude` (the output folder)."""
+    excluded = list(exclude)
     found: Snapshot = {}
-    for path in paths:
-        if not path.is_dir():
-            _stat_into(found, path)
+    for item in watched:
+        if isinstance(item, Path) and not item.is_dir():
+            _stat_into(found, item)
             continue
-        for folder, dirs, files in os.walk(path, followlinks=True):
-            dirs[:] = [
-                d
-                for d in sorted(dirs)
-                if not d.startswith(".") and _first_visit(seen, Path(folder, d))
-            ]
-            for name in files:
-                if not name.startswith(".") and not name.endswith("~"):
-                    _stat_into(found, Path(folder, name))
+        tree = item if isinstance(item, Tree) else Tree(item, inside=item)
+        for entry in walk(tree, exclude=excluded):
+            if isinstance(entry, Found):
+                _stat_into(found, entry.path)
     return found
-
-
-def _first_visit(seen: set[str], folder: Path) -> bool:
-    real = os.path.realpath(folder)
-    if real in seen:
-        return False
-    seen.add(real)
-    return True
 
 
 def _stat_into(found: Snapshot, path: Path) -> None:
@@ -118,9 +110,15 @@ class Preview:
         self.state.show_errors(["the site has not been built yet"])
         self._seen: Snapshot = {}
 
-    def watched(self) -> list[Path]:
+    def watched(self) -> list[Path | Tree]:
+        """What a build reads, walked as the build walks it; and site.yaml."""
         config = self.config
-        return [config.content_dir, config.templates_dir, config.static_dir, config.config_path]
+        return [
+            content_tree(config.site_dir, config.content_dir, READERS),
+            templates_tree(config),
+            static_tree(config),
+            config.config_path,
+        ]
 
     def _snapshot(self) -> Snapshot:
         return snapshot_files(self.watched(), exclude=[self.config.output_dir])

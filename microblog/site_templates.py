@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
 
 from microblog.config import SiteConfig
-from microblog.paths import NotInsideError, display_path, is_within, open_inside, site_relative
+from microblog.paths import NotInsideError, display_path, open_inside, readable_relative
 from microblog.problems import Problem, Severity
+from microblog.walk import Skip, Skipped, Tree, walk
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_SUFFIXES = frozenset({".html", ".htm", ".xml", ".j2", ".jinja", ".jinja2"})
 MAX_TEMPLATE_BYTES = 1024 * 1024  # a template is code: a bigger one is a mistake
 STOPS_THE_BUILD = "build stopped; previous output kept"
 STOPS_A_BUILD = "a build stops at the first page that uses it"
+_USES_DEFAULT = "not read; the default template of that name is used"
 
 
 class SiteTemplateLoader(jinja2.BaseLoader):
@@ -71,6 +72,12 @@ def template_problem(
     return Problem(display_path(filename), line or 0, "MB070", Severity.ERROR, message, action)
 
 
+def templates_tree(config: SiteConfig) -> Tree:
+    """What a build may read of the site's templates/: every name (a template can include
+    any file), links followed inside the site."""
+    return Tree(config.templates_dir, inside=config.site_dir)
+
+
 def inspect_templates(config: SiteConfig, env: jinja2.Environment) -> list[Problem]:
     """Problems with the site's templates/, found without rendering anything.
 
@@ -78,69 +85,42 @@ def inspect_templates(config: SiteConfig, env: jinja2.Environment) -> list[Probl
     leading out of the site, broken links and files that are not regular files are reported.
     Hidden files and editor backups (`post.html~`) are skipped, as the preview's watch does.
     """
-    folder = config.templates_dir
-    if not os.path.lexists(folder):
-        return []
-    inspection = _Inspection(config, env, os.path.realpath(config.site_dir))
-    inspection.seen.add(os.path.realpath(config.output_dir))  # a built site is not templates
-    if inspection.allowed(folder):
-        inspection.folder(folder)
-    return inspection.problems
+    site_real = os.path.realpath(config.site_dir)
+    problems: list[Problem] = []
+    for item in walk(templates_tree(config), exclude=[config.output_dir]):
+        shown = readable_relative(item.path, config.site_dir)
+        if isinstance(item, Skipped):
+            _skipped(item, shown, problems)
+        elif item.path.suffix.lower() in TEMPLATE_SUFFIXES:
+            problems.extend(_compile(item.path, shown, site_real, env))
+    return problems
 
 
-@dataclass
-class _Inspection:
-    config: SiteConfig
-    env: jinja2.Environment
-    site_real: str
-    problems: list[Problem] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+def _skipped(item: Skipped, shown: str, problems: list[Problem]) -> None:
+    def warn(code: str, message: str, action: str = "not read") -> None:
+        problems.append(Problem(shown, 0, code, Severity.WARNING, message, action))
 
-    def warn(self, path: Path, code: str, message: str, action: str) -> None:
-        shown = site_relative(path, self.config.site_dir)
-        self.problems.append(Problem(shown, 0, code, Severity.WARNING, message, action))
+    match item.reason:
+        case Skip.BROKEN | Skip.OUTSIDE:
+            stands_in = bool(item.relative) and (DEFAULT_TEMPLATES / item.relative).is_file()
+            warn("MB071", item.reason.value, _USES_DEFAULT if stands_in else "not read")
+        case Skip.UNLISTABLE:
+            warn("MB072", f"cannot list folder: {item.detail}")
+        case Skip.NOT_REGULAR | Skip.TOO_DEEP:
+            warn("MB072", item.reason.value)
+        case _:  # a loop or a folder reached again is walked once
+            pass
 
-    def allowed(self, path: Path) -> bool:
-        """Whether `path` may be read: a link must resolve, and stay inside the site."""
-        top = self.config.templates_dir
-        stands_in = path != top and (DEFAULT_TEMPLATES / path.relative_to(top)).is_file()
-        action = "not read; the default template of that name is used" if stands_in else "not read"
-        if path.is_symlink() and not path.exists():
-            self.warn(path, "MB071", "broken symbolic link", action)
-            return False
-        if not is_within(os.path.realpath(path), self.site_real):
-            self.warn(path, "MB071", "symbolic link leads outside the site folder", action)
-            return False
-        return True
 
-    def folder(self, folder: Path) -> None:
-        self.seen.add(os.path.realpath(folder))
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as exc:
-            self.warn(folder, "MB072", f"cannot list folder: {exc.strerror or exc}", "not read")
-            return
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name.startswith(".") or entry.name.endswith("~") or not self.allowed(path):
-                continue
-            if entry.is_dir():
-                if os.path.realpath(path) not in self.seen:  # a link loop is walked once
-                    self.folder(path)
-            elif not entry.is_file():
-                self.warn(path, "MB072", "not a regular file", "not read")
-            elif path.suffix.lower() in TEMPLATE_SUFFIXES:
-                self.compile(path)
-
-    def compile(self, path: Path) -> None:
-        try:
-            text = read_template(path, self.site_real)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            self.warn(path, "MB072", f"template cannot be read: {exc}", STOPS_A_BUILD)
-            return
-        try:
-            self.env.compile(text, filename=str(path))
-        except jinja2.TemplateSyntaxError as exc:
-            shown = site_relative(path, self.config.site_dir)
-            message = f"template error: {exc.message or exc}"
-            self.problems.append(template_problem(shown, exc.lineno, message, STOPS_A_BUILD))
+def _compile(path: Path, shown: str, site_real: str, env: jinja2.Environment) -> list[Problem]:
+    try:
+        text = read_template(path, site_real)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        message = f"template cannot be read: {exc}"
+        return [Problem(shown, 0, "MB072", Severity.WARNING, message, STOPS_A_BUILD)]
+    try:
+        env.compile(text, filename=str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        message = f"template error: {exc.message or exc}"
+        return [template_problem(shown, exc.lineno, message, STOPS_A_BUILD)]
+    return []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from microblog.paths import NotInsideError, open_inside
+from microblog.paths import NotInsideError, open_inside, readable_relative
 
 
 @pytest.fixture
@@ -56,3 +56,9 @@ def test_a_link_swapped_after_the_check_is_refused(
 def test_a_missing_file_is_an_os_error(site: Path) -> None:
     with pytest.raises(FileNotFoundError):
         open_inside(site / "gone.md", os.path.realpath(site))
+
+
+def test_a_name_that_is_not_utf8_reads_as_u_fffd(site: Path) -> None:
+    path = Path(os.fsdecode(os.path.join(os.fsencode(site), b"static", b"bad\xff.css")))
+    assert readable_relative(path, site) == "static/bad\ufffd.css"
+    assert readable_relative(site / "a" / "b.md", site) == "a/b.md"
