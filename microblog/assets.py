@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from microblog.config import SiteConfig
-from microblog.output import OutputError, check_relative
+from microblog.outpaths import path_problem
 from microblog.paths import readable_relative
 from microblog.problems import Problem, Severity
 from microblog.walk import Skip, Skipped, Tree, walk
@@ -35,12 +35,11 @@ def _gather(tree: Tree, shown_root: Path, files: dict[str, Path], problems: list
         if isinstance(item, Skipped):
             _skipped(item, shown, problems)
             continue
-        try:
-            check_relative(item.relative)
-        except OutputError as exc:  # "a\\b.css": a separator on Windows and in URLs
-            _warn(problems, shown, "MB082", f"file name cannot be published: {exc}")
-            continue
-        files[item.relative] = item.path  # a second name of a file (a link) is published too
+        problem = path_problem(item.relative)
+        if problem is None:  # a second name of a file (a link) is published too
+            files[item.relative] = item.path
+        else:
+            _warn(problems, shown, "MB082", f"file name cannot be published: {problem}")
 
 
 def _skipped(item: Skipped, shown: str, problems: list[Problem]) -> None:

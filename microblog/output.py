@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
 from microblog.config import SiteConfig
+from microblog.outpaths import path_problem
 from microblog.paths import display_path, stays_inside
 
 try:
@@ -51,13 +52,11 @@ class Sink(Protocol):
 
 
 def check_relative(path: str) -> PurePosixPath:
-    """A relative POSIX path with no '..', no absolute part and no empty segment."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts):
-        raise OutputError(f"refusing to write outside the output folder: {path!r}")
-    if "\\" in path or "\x00" in path:
-        raise OutputError(f"refusing an unsafe output path: {path!r}")
-    return pure
+    """`path` as a PurePosixPath once the output path rule (microblog.outpaths) allows it."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise OutputError(f"refusing output path {path!r}: {problem}")
+    return PurePosixPath(path)
 
 
 class MemorySink:

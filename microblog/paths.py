@@ -69,17 +69,6 @@ def site_relative(path: str | Path, site_dir: Path) -> str:
     return Path(os.path.relpath(candidate, site_dir)).as_posix()
 
 
-# Windows reserves these names, with any extension ("con.txt") and in any case: a page or tag
-# folder so named could not be checked out or served there.
-_DEVICE_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(10)]
-)
-
-
-def is_device_name(segment: str) -> bool:
-    return segment.partition(".")[0].rstrip(" ").lower() in _DEVICE_NAMES
-
-
 # Python keeps the bytes of a file name that are not UTF-8 as lone surrogates ("\udcff"),
 # which no UTF-8 output (JSON, HTML, a terminal) can hold.
 _UNDECODED = re.compile("[\ud800-\udfff]")

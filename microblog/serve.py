@@ -25,7 +25,7 @@ import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -38,6 +38,7 @@ from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 from tornado.wsgi import WSGIContainer
 
+from microblog.outpaths import could_escape, is_output_path
 from microblog.preview import BuildReport, Preview, PreviewState
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -72,12 +73,13 @@ class Route:
 def resolve_request(base_path: str, request_path: str) -> Route:
     """Map a percent-decoded request path onto the output folder, without touching it.
 
-    `base_path` is base_url's path, decoded ("/" or "/archive/"). A path with a "." or ".."
-    segment, a backslash, a NUL or a drive letter is refused (403), wherever it points; a path
-    outside `base_path` is missing (404), except the ones above it, which redirect to it.
+    `base_path` is base_url's path, decoded ("/" or "/archive/"). A path with a segment that
+    could lead out of a folder ("." or "..", a backslash, a NUL, a drive letter) is refused
+    (403), wherever it points; one the output path rule refuses otherwise (a Windows device
+    name, a control character, a name too long) is missing (404): no build writes it. A path
+    outside `base_path` is missing too, except the ones above it, which redirect to it.
     """
-    segments = request_path.split("/")
-    if any(_unsafe_segment(segment) for segment in segments):
+    if any(could_escape(segment) for segment in request_path.split("/")):
         return Route(HTTPStatus.FORBIDDEN)
     if not request_path.startswith(base_path):
         if base_path.startswith(request_path.rstrip("/") + "/"):
@@ -85,14 +87,9 @@ def resolve_request(base_path: str, request_path: str) -> Route:
         return Route(HTTPStatus.NOT_FOUND)
     relative = request_path[len(base_path) :]
     parts = tuple(part for part in relative.split("/") if part)
+    if parts and not is_output_path("/".join(parts)):
+        return Route(HTTPStatus.NOT_FOUND)
     return Route(HTTPStatus.OK, parts, directory=not parts or relative.endswith("/"))
-
-
-def _unsafe_segment(segment: str) -> bool:
-    if segment in (".", "..") or "\\" in segment or "\x00" in segment:
-        return True
-    windows = PureWindowsPath(segment)
-    return bool(windows.drive or windows.root)
 
 
 def local_location(path: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from microblog.paths import is_device_name
+from microblog.outpaths import is_output_name
 from microblog.text.charclasses import MARKS, ZERO_WIDTH_JOINERS
 from microblog.text.links import find_emails, find_urls
 
@@ -126,11 +126,11 @@ def _plain_slug(key: str) -> str:
     slug = _NOT_SLUG.sub("-", key).strip("-")
     if not slug:
         return "tag-" + _short_hash(key)
-    if is_device_name(slug):
+    if len(slug.encode("utf-8")) > _MAX_SLUG_BYTES:
+        return _with_hash(slug, key)
+    if not is_output_name(slug):  # a Windows device name: "con" -> "con-"
         return slug + "-"
-    if len(slug.encode("utf-8")) <= _MAX_SLUG_BYTES:
-        return slug
-    return _with_hash(slug, key)
+    return slug
 
 
 def assign_tag_slugs(keys: Iterable[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from typing import Final
 
-from microblog.paths import is_device_name
+from microblog.outpaths import MAX_NAME_BYTES, is_output_name
 from microblog.text.charclasses import MARKS
 from microblog.text.hashtags import HashtagSpan, find_hashtags
 from microblog.text.links import find_urls
@@ -28,15 +28,14 @@ _APOSTROPHES: Final = re.compile("(?<=[^\\W\\d_])['\u2019](?=[^\\W\\d_])")
 
 
 def is_safe_segment(s: str) -> bool:
-    """Whether `s` is one path segment that is safe everywhere: 1-80 letters, marks, digits,
-    "_", "-" or "." (so no "/", "\\", controls or spaces), no leading or trailing dot (so not
-    "." or ".."), and no Windows device name."""
+    """Whether `s` is a slug: 1-80 letters, marks, digits, "_", "-" or "." (so no "/", "\\",
+    controls or spaces), not hidden (no leading dot), and a name the output path rule allows
+    (so not "." or "..", no trailing dot, no Windows device name, at most 255 bytes)."""
     return (
         0 < len(s) <= MAX_SEGMENT_CHARS
         and _SAFE_SEGMENT.fullmatch(s) is not None
         and not s.startswith(".")
-        and not s.endswith(".")
-        and not is_device_name(s)
+        and is_output_name(s)
     )
 
 
@@ -44,17 +43,26 @@ def clean_slug(value: str) -> tuple[str, bool]:
     """A safe slug from a user-given one, and whether it had to change; "" if nothing is left.
 
     NFKC and lower case; anything but letters, marks, digits, "_", "-" and "." becomes "-";
-    leading and trailing dots and dashes go; at most 80 characters; a Windows device name
-    gets a "-" after it ("con" -> "con-").
+    leading and trailing dots and dashes go; at most 80 characters and MAX_NAME_BYTES bytes;
+    a name the output path rule refuses (a Windows device name) gets a "-" after its stem
+    ("con" -> "con-", "con.txt" -> "con-.txt").
     """
     slug = unicodedata.normalize("NFKC", value).lower()
     slug = _DASHES.sub("-", _UNSAFE.sub("-", slug)).strip("-.")
-    if len(slug) > MAX_SEGMENT_CHARS:
-        slug = slug[:MAX_SEGMENT_CHARS].rstrip("-.")
-    if slug and is_device_name(slug):
+    slug = _cut(slug, MAX_SEGMENT_CHARS)
+    if slug and not is_output_name(slug):
         stem, dot, rest = slug.partition(".")
-        slug = f"{stem}-{dot}{rest}"[:MAX_SEGMENT_CHARS]
+        slug = _cut(f"{stem}-{dot}{rest}", MAX_SEGMENT_CHARS)
     return slug, slug != value
+
+
+def _cut(slug: str, chars: int) -> str:
+    """`slug` in at most `chars` characters and MAX_NAME_BYTES bytes of UTF-8 (80 letters of
+    the Supplementary planes are 320 bytes), ending in neither "-" nor "."."""
+    if len(slug) <= chars and len(slug.encode("utf-8")) <= MAX_NAME_BYTES:
+        return slug
+    cut = slug[:chars].encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
+    return cut.rstrip("-.")
 
 
 def _tags_to_drop(text: str, tags: list[HashtagSpan], *, open_end: bool) -> list[HashtagSpan]:

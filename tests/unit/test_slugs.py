@@ -65,6 +65,9 @@ def test_text_without_spaces_is_cut_by_characters() -> None:
         ("nul\x00byte", "nul-byte"),
         ("Hello World", "hello-world"),
         ("x" * 300, "x" * 80),
+        ("\U00020000" * 80, "\U00020000" * 63),  # 80 such letters are 320 bytes: over 255
+        ("é" * 100, "é" * 80),  # 160 bytes
+        ("com\u00b9", "com1-"),  # NFKC: a superscript one is a one
         ("Ünïcödé Slug", "ünïcödé-slug"),
         ("日本語", "日本語"),
         ('a?b*c:d|e<f>g"h', "a-b-c-d-e-f-g-h"),
@@ -104,6 +107,14 @@ def test_clean_slug_keeps_a_good_slug() -> None:
 )
 def test_is_safe_segment(segment: str, safe: bool) -> None:
     assert is_safe_segment(segment) is safe
+
+
+def test_a_slug_of_80_wide_letters_can_be_written() -> None:
+    """An 80-character slug of Supplementary-plane letters was 320 bytes: `build` failed
+    with "File name too long". Slugs ask the output path rule for the length verdict."""
+    slug, changed = clean_slug("\U00020000" * 80)
+    assert changed and len(slug.encode("utf-8")) <= 255 and is_safe_segment(slug)
+    assert not is_safe_segment("\U00020000" * 80)
 
 
 @settings(deadline=None)
