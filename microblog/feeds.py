@@ -62,6 +62,8 @@ def _generator(
 ) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
+    if any(media.path for post in items for media in post.media):
+        generator.load_extension("media")  # a newsletter takes an item's picture from there
     generator.id(urls.absolute(page_path))
     generator.title(title)
     is_rss = self_path.endswith(FEED_FILES["rss"])
@@ -83,6 +85,26 @@ def _generator(
     return generator
 
 
+def item_html(urls: Urls, post: Post) -> str:
+    """A post's HTML as a feed item carries it: its content warning stated first, then the
+    post, then its images and videos, every URL absolute."""
+    parts = []
+    if post.warning:
+        parts.append(f"<p><strong>Content warning: {html.escape(post.warning)}</strong></p>")
+    parts.append(urls.feed_html(post))
+    for media in post.media:
+        if not media.path:
+            continue
+        address = html.escape(urls.absolute(media.path))
+        if media.kind == "image":
+            size = f' width="{media.width}" height="{media.height}"' if media.width else ""
+            parts.append(f'<p><img src="{address}" alt="{html.escape(media.alt)}"{size}></p>')
+        else:
+            label = html.escape(media.alt or ("Video" if media.kind == "video" else "GIF"))
+            parts.append(f'<p><a href="{address}">{label}</a></p>')
+    return "\n".join(parts)
+
+
 def _add_entry(
     generator: FeedGenerator,
     config: SiteConfig,
@@ -100,7 +122,14 @@ def _add_entry(
     entry.updated(post.date)
     entry.description(as_html(post.summary or post.headline), isSummary=True)
     if config.feed.full_content:
-        entry.content(urls.feed_html(post), type="html")
+        entry.content(item_html(urls, post), type="html")
+    shown = [media for media in post.media if media.path]
+    if shown:
+        first = shown[0]
+        address = urls.absolute(first.path)
+        entry.enclosure(address, str(first.size), first.mime or "application/octet-stream")
+        medium = "image" if first.kind == "image" else "video"
+        entry.media.content(url=address, type=first.mime or None, medium=medium)
     for tag in post.tags:
         entry.category(term=tag.name, scheme=urls.absolute(Urls.tag(tag.slug)))
     if config.author:

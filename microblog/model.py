@@ -70,6 +70,16 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect:
+    """A post page that moved: the slug a post had, and the id of the post it is now part of
+    (a cross-post shown once)."""
+
+    slug: str
+    post_id: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One content record.
 

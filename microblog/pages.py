@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from microblog.config import SiteConfig
-from microblog.model import Post
+from microblog.model import Post, Source
 from microblog.problems import Problem, Severity
 from microblog.taxonomy import TagIndex, group_by_month
 from microblog.text.slugs import is_safe_segment
 from microblog.timeline import Timeline
 from microblog.urls import Urls
+
+REDIRECT_TEMPLATE = "redirect.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +48,26 @@ def plan_pages(
     config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]
 ) -> tuple[list[Page], list[Problem]]:
     """Every HTML page of the site; colliding or unsafe paths are problems, not pages."""
-    pages = list(_plan_all(config, timeline.posts, tags))
+    pages = list(_plan_all(config, timeline, tags))
     return _check_paths(pages)
 
 
-def _plan_all(
-    config: SiteConfig, posts: Sequence[Post], tags: Sequence[TagIndex]
-) -> Iterator[Page]:
+def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) -> Iterator[Page]:
+    posts = timeline.posts
     yield from _listing(posts, config.posts_per_page, Urls.home, "index.html", {})
+    by_id = {post.id: post for post in posts}
     for index, post in enumerate(posts):
-        newer = posts[index - 1] if index > 0 else None
-        older = posts[index + 1] if index + 1 < len(posts) else None
-        yield Page(Urls.post(post), "post.html", {"post": post, "newer": newer, "older": older})
+        context = {
+            "post": post,
+            "newer": posts[index - 1] if index > 0 else None,
+            "older": posts[index + 1] if index + 1 < len(posts) else None,
+            "thread": tuple(by_id[i] for i in timeline.threads.get(post.id, ())),
+        }
+        yield Page(Urls.post(post), "post.html", context)
+    for redirect in timeline.redirects:
+        target = by_id[redirect.post_id]
+        path = Urls.post_slug(redirect.slug)
+        yield Page(path, REDIRECT_TEMPLATE, {"target": target, "source": redirect.source})
     yield Page(Urls.TAGS, "tags.html", {"tags": _tags_by_count(tags)})
     for tag in tags:
 
@@ -108,5 +118,8 @@ def _check_paths(pages: list[Page]) -> tuple[list[Page], list[Problem]]:
 
 def _page_problem(page: Page, message: str) -> Problem:
     post = page.context.get("post")
+    source = page.context.get("source")
     where = (post.source.path, post.source.line) if isinstance(post, Post) else ("(site)", 0)
+    if isinstance(source, Source):
+        where = (source.path, source.line)
     return Problem(where[0], where[1], "MB060", Severity.ERROR, message, "page not written")

@@ -13,9 +13,10 @@ from xml.sax.saxutils import escape as xml_escape
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import SiteConfig, check_content_folder
 from microblog.feeds import make_feeds
+from microblog.media import copy_media, media_to_copy
 from microblog.model import Post
 from microblog.output import DirectorySink, Sink, check_output_folder
-from microblog.pages import Page, plan_pages
+from microblog.pages import REDIRECT_TEMPLATE, Page, plan_pages
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.render import make_environment, render_page
@@ -90,7 +91,7 @@ def build_site(
     content = content or read_site(config)
     pages, problems = plan_pages(config, content.timeline, content.tags)
     urls = Urls(config)
-    env = make_environment(config, urls)
+    env = make_environment(config, urls, content.timeline.posts)
     for page in pages:
         sink.write(page.path, render_page(env, page))
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
@@ -103,15 +104,19 @@ def build_site(
         sink.write(path, data)
     taken = {path.casefold() for path in extras} | {page.path.casefold() for page in pages}
     taken |= {path.casefold() for path in feeds}
+    media = media_to_copy(content.timeline.posts)
+    copied, media_problems = copy_media(config.site_dir, sink, media, taken)
+    taken |= {path.casefold() for path in media}
     static, static_problems = copy_static(config, sink, taken)
     return BuildResult(
         content=content,
         pages=len(pages),
         feeds=len(feeds),
-        static_files=static + len(extras),
+        static_files=static + len(extras) + copied,
         problems=content.problems
         + tuple(problems)
         + tuple(inspect_templates(config, env))
+        + tuple(media_problems)
         + tuple(static_problems),
         seconds=time.perf_counter() - started,
     )
@@ -206,13 +211,13 @@ def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None)
 
 
 def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
-    """Every HTML page but the 404 page, with its post's date where it has one."""
+    """Every HTML page but the 404 page and redirects, with its post's date where it has one."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for page in pages:
-        if page.path == Urls.NOT_FOUND:
+        if page.path == Urls.NOT_FOUND or page.template == REDIRECT_TEMPLATE:
             continue
         post = page.context.get("post")
         lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")

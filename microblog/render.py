@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -39,7 +40,7 @@ class SiteEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(config: SiteConfig, urls: Urls) -> SiteEnvironment:
+def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ()) -> SiteEnvironment:
     """Site templates win file by file; `default/NAME` always reaches the package's own."""
     defaults = jinja2.FileSystemLoader(DEFAULT_TEMPLATES)
     loaders: list[jinja2.BaseLoader] = []
@@ -63,14 +64,41 @@ def make_environment(config: SiteConfig, urls: Urls) -> SiteEnvironment:
         post_path=Urls.post,
         tag_path=Urls.tag,
         home_path=Urls.home,
+        posts_by_id={post.id: post for post in posts},  # a reply's parent, when it is ours
     )
     env.globals["card"] = _card_renderer(env)
     env.filters.update(
         local=lambda value: value.astimezone(tz) if isinstance(value, datetime) else value,
         shorten=shorten,
         direction=text_direction,
+        http_url=http_url,
+        network_name=lambda network: NETWORK_NAMES.get(network, "the web"),
+        network_of=network_of,
     )
     return env
+
+
+NETWORK_NAMES = {"twitter": "Twitter/X", "mastodon": "Mastodon"}
+_TWITTER_HOSTS = frozenset({"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com"})
+
+
+def http_url(value: object) -> str:
+    """`value` when it is an absolute http(s) address a page may link to, else "": imported
+    data names addresses, and only these may become links."""
+    if not isinstance(value, str) or len(value) > 4000:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    if any(ord(char) <= 0x20 or char in '"<>\\^`{|}' or ord(char) == 0x7F for char in value):
+        return ""
+    return value
+
+
+def network_of(url: str) -> str:
+    """Which network an address of a post is on."""
+    host = (urlsplit(url).hostname or "").lower()
+    return "twitter" if host in _TWITTER_HOSTS else "mastodon"
 
 
 # Languages and scripts written right to left (BCP 47 primary subtags and script subtags).

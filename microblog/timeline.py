@@ -10,11 +10,12 @@ import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from microblog.model import LineHistory, Post
+from microblog.conversations import find_threads, merge_cross_posts
+from microblog.model import LineHistory, Post, Redirect
 from microblog.problems import Problem, Severity
 
 History = Mapping[str, LineHistory]
@@ -32,6 +33,8 @@ class Timeline:
     drafts: tuple[Post, ...]
     problems: tuple[Problem, ...]
     git_claims: int = 0  # posts whose claim to a slug or id git history settled
+    threads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> thread's ids
+    redirects: tuple[Redirect, ...] = ()  # pages of cross-posts shown at another's URL
 
     @property
     def undated(self) -> int:
@@ -141,10 +144,17 @@ def order_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -
                 )
             )
         unique.append(dataclasses.replace(post, id=post_id, slug=slug))
-    published = [post for post in unique if not post.draft]
+    published, redirects = merge_cross_posts([post for post in unique if not post.draft])
     drafts = tuple(post for post in unique if post.draft)
     claims = len(contested) if line_dates is not None else 0
-    return Timeline(sort_newest_first(published), drafts, tuple(problems), claims)
+    return Timeline(
+        sort_newest_first(published),
+        drafts,
+        tuple(problems),
+        claims,
+        find_threads(published),
+        tuple(redirects),
+    )
 
 
 def _contested(posts: Sequence[Post]) -> set[int]:

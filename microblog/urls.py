@@ -42,7 +42,11 @@ class Urls:
 
     @staticmethod
     def post(post: Post) -> str:
-        return f"posts/{post.slug}/index.html"
+        return Urls.post_slug(post.slug)
+
+    @staticmethod
+    def post_slug(slug: str) -> str:
+        return f"posts/{slug}/index.html"
 
     @staticmethod
     def tag(tag_slug: str, page: int = 1) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, BinaryIO
@@ -160,6 +161,14 @@ class ZipExport(ExportFiles):
                 break
             self._members.setdefault(name, info)
 
+    def narrow(self, folder: str) -> None:
+        """Keep only the members under `folder`, named from it: the export's own root, when
+        the archive holds it in a folder (`twitter-2024-01-01/data/tweets.js`)."""
+        if folder:
+            start = folder + "/"
+            members = self._members.items()
+            self._members = {n[len(start) :]: i for n, i in members if n.startswith(start)}
+
     def names(self) -> list[str]:
         return sorted(self._members)
 
@@ -221,3 +230,80 @@ class _Member:
 
     def close(self) -> None:
         self._stream.close()
+
+
+TWITTER = "twitter"
+MASTODON = "mastodon"
+_TWEET_FILE = re.compile(r"(?:^|/)(?:tweets?(?:-part\d+)?\.js|manifest\.js)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRoot:
+    """Where an export was found: its kind, and its site-relative path (a folder or a zip)."""
+
+    kind: str
+    relative: str
+    is_zip: bool = False
+
+
+def find_export_roots(paths: Iterable[str], top: str = "") -> list[ExportRoot]:
+    """The export folders among the site-relative `paths` of the files under the folder `top`
+    (content/): a Twitter/X export (a folder holding `data/tweets.js`, `data/tweet.js`,
+    `data/manifest.js` or a part, or that `data/` folder on its own) and a Mastodon export (a
+    folder holding `outbox.json`). A `data/` folder dropped straight into `top` is the export
+    itself, so that the posts beside it stay posts. Zips are looked into by `zip_export_kind`."""
+    roots: dict[str, str] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name == "outbox.json":
+            roots.setdefault(folder, MASTODON)
+        elif _TWEET_FILE.search(name):
+            parent = folder.removesuffix("/data") if folder != "data" else ""
+            roots.setdefault(folder if parent == top else parent, TWITTER)
+    kept: list[ExportRoot] = []
+    for folder, kind in sorted(roots.items()):  # an export inside another one is part of it
+        if not any(folder.startswith(root.relative + "/") for root in kept):
+            kept.append(ExportRoot(kind, folder))
+    return kept
+
+
+def inside_export(path: str, roots: Iterable[ExportRoot]) -> bool:
+    """Whether a file belongs to one of the exports (its posts are the export's)."""
+    return any(path == root.relative or path.startswith(root.relative + "/") for root in roots)
+
+
+def zip_export_kind(names: Iterable[str]) -> tuple[str, str] | None:
+    """(kind, the folder inside the zip that is the export's root) of a zip's member names,
+    or None when the zip holds no export."""
+    found = find_export_roots(("/" + name for name in names), top="\x00")  # no posts beside
+    if not found:
+        return None
+    root = found[0]
+    return root.kind, root.relative.removeprefix("/")
+
+
+def open_export(site_dir: Path, root: ExportRoot) -> ExportFiles:
+    """The files of an export found under content/; ExportError when a zip cannot be read."""
+    site_real = os.path.realpath(site_dir)
+    path = site_dir.joinpath(*root.relative.split("/"))
+    if not root.is_zip:
+        return FolderExport(root.relative, root=path, site_real=site_real)
+    export = ZipExport.open_archive(path, root.relative, site_real)
+    found = zip_export_kind(export.names())
+    export.narrow(found[1] if found else "")
+    return export
+
+
+def zip_export_root(site_dir: Path, relative: str) -> ExportRoot | None:
+    """The export a .zip under content/ holds, or None (an archive of something else)."""
+    try:
+        export = ZipExport.open_archive(
+            site_dir.joinpath(*relative.split("/")), relative, os.path.realpath(site_dir)
+        )
+    except OSError:
+        return None
+    try:
+        found = zip_export_kind(export.names())
+    finally:
+        export.close()
+    return None if found is None else ExportRoot(found[0], relative, is_zip=True)
