@@ -12,9 +12,9 @@ from typing import Any
 
 from microblog.config import SiteConfig
 from microblog.model import Post, Source
+from microblog.outpaths import path_problem
 from microblog.problems import Problem, Severity
 from microblog.taxonomy import TagIndex, group_by_month
-from microblog.text.slugs import is_safe_segment
 from microblog.timeline import Timeline
 from microblog.urls import Urls
 
@@ -103,9 +103,9 @@ def _check_paths(pages: list[Page]) -> tuple[list[Page], list[Problem]]:
     seen: dict[str, Page] = {}
     kept: list[Page] = []
     for page in pages:
-        segments = page.path.split("/")
-        if not all(is_safe_segment(segment) for segment in segments):
-            problems.append(_page_problem(page, f"unsafe output path {page.path!r}"))
+        unsafe = path_problem(page.path)
+        if unsafe is not None:
+            problems.append(_page_problem(page, f"unsafe output path {page.path!r}: {unsafe}"))
             continue
         key = page.path.casefold()
         if key in seen:
