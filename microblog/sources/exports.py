@@ -21,6 +21,7 @@ from typing import IO, BinaryIO
 
 from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
+from microblog.walk import Skip, Skipped, Tree, walk
 
 MAX_MEMBERS = 500_000  # files in one export
 MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one member read whole (a tweets.js part)
@@ -88,22 +89,25 @@ class FolderExport(ExportFiles):
         return sorted(self._sizes)
 
     def _walk(self) -> Iterator[tuple[str, int]]:
+        """Its files as the site's one walk finds them: hidden files and links leading out
+        of the site do not count."""
         count = 0
-        for folder, dirs, files in os.walk(self.root):  # links to folders are not followed
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = Path(folder, name)
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue  # a broken link: as if it were not there
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                count += 1
-                if count > MAX_MEMBERS:
-                    self.warn("", f"more than {MAX_MEMBERS:,} files", "the rest not read")
-                    return
-                yield path.relative_to(self.root).as_posix(), info.st_size
+        for item in walk(Tree(self.root, inside=Path(self.site_real))):
+            if isinstance(item, Skipped):
+                if item.reason is Skip.OUTSIDE:
+                    self.warn(item.relative, "symbolic link leads outside the site", "not read")
+                continue
+            if item.first is not None:
+                continue  # the same file under a second name
+            try:
+                size = item.path.stat().st_size
+            except OSError:
+                continue
+            count += 1
+            if count > MAX_MEMBERS:
+                self.warn("", f"more than {MAX_MEMBERS:,} files", "the rest not read")
+                return
+            yield item.relative, size
 
     def size(self, name: str) -> int:
         self.names()
