@@ -220,7 +220,9 @@ or move the static file; to change a page, override its template.
 
 MB082 warning: static file cannot be copied
 A file or folder under static/ cannot be read or listed, or its name cannot be a path in the
-output (a backslash or a NUL in it). It is not copied. Fix its permissions, or rename it.
+output on every system (a backslash, a NUL or another control character, a Windows device
+name like con.css, a name ending in a dot or a space, or one over 255 bytes). It is not
+copied. Fix its permissions, or rename it.
 
 MB090 warning: export file cannot be read
 A file of a Twitter/X or Mastodon export (a folder or the .zip as downloaded) was not read: its
