@@ -39,7 +39,7 @@ from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
 CONFIG_FILE = "site.yaml"
-FINGERPRINT_FORMAT = "microblog-settings-1"  # change it when fingerprint() hashes differently
+FINGERPRINT_FORMAT = "microblog-settings-2"  # change it when fingerprint() hashes differently
 
 
 class ConfigError(Exception):
@@ -56,6 +56,13 @@ class FeedConfig:
 
     items: int = default_of("feed.items")
     full_content: bool = default_of("feed.full_content")
+
+
+@dataclass(frozen=True, slots=True)
+class TwitterConfig:
+    """The `twitter:` section of site.yaml."""
+
+    retweets: bool = default_of("twitter.retweets")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,7 @@ class SiteConfig:
     date: datetime | None = default_of("date")  # noqa: RUF009 (None: immutable)
     dates_from_git: bool = default_of("dates_from_git")
     cname: str = default_of("cname")
+    twitter: TwitterConfig = field(default_factory=TwitterConfig)
     origins: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
     @property

@@ -284,6 +284,14 @@ SETTINGS: tuple[Entry, ...] = (
         "in the repository's Settings > Pages instead.",
         example="blog.example.org",
     ),
+    Section("twitter", "reading a Twitter/X data export found under the content folder"),
+    Setting(
+        "twitter.retweets",
+        _bool,
+        False,
+        "publish retweets too, credited to their author",
+        "A retweet is someone else's post: by default it is left out, and counted in the summary.",
+    ),
 )
 
 
