@@ -19,7 +19,7 @@ from microblog.output import OutputError
 from microblog.pipeline import BuildResult, build_to_folder
 from microblog.render import RenderError
 from microblog.site_templates import templates_tree
-from microblog.sources import READERS
+from microblog.sources import CONTENT_SUFFIXES
 from microblog.sources.discover import content_tree
 from microblog.walk import Found, Tree, walk
 
@@ -114,7 +114,7 @@ class Preview:
         """What a build reads, walked as the build walks it; and site.yaml."""
         config = self.config
         return [
-            content_tree(config.site_dir, config.content_dir, READERS),
+            content_tree(config.site_dir, config.content_dir, CONTENT_SUFFIXES),
             templates_tree(config),
             static_tree(config),
             config.config_path,

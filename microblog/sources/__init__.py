@@ -1,4 +1,5 @@
-"""Readers, registered by file suffix, and the walk over `content/` that feeds them."""
+"""Readers, registered by file suffix or by kind of export, and the walk over `content/`
+that feeds them."""
 
 from __future__ import annotations
 
@@ -9,10 +10,20 @@ from pathlib import Path, PurePosixPath
 
 from microblog.config import SiteConfig
 from microblog.model import Post
-from microblog.paths import open_inside
+from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources.discover import ContentFile, find_content_files
+from microblog.sources.exports import (
+    TWITTER,
+    ExportFiles,
+    ExportRoot,
+    find_export_roots,
+    inside_export,
+    open_export,
+    zip_export_root,
+)
 from microblog.sources.markdown import parse_markdown
+from microblog.sources.twitter import parse_twitter_export
 from microblog.sources.txt import parse_txt
 from microblog.text.decode import decode_bytes
 
@@ -23,6 +34,11 @@ READERS: dict[str, Parser] = {
     ".md": parse_markdown,
     ".markdown": parse_markdown,
 }
+ExportParser = Callable[[ExportFiles, SiteConfig], Iterator[Post | Problem]]
+EXPORT_READERS: dict[str, ExportParser] = {TWITTER: parse_twitter_export}
+# What else the walk over content/ looks at: an export's files of posts, and downloaded zips.
+EXPORT_SUFFIXES = (".js", ".json", ".zip")
+CONTENT_SUFFIXES = frozenset((*READERS, *EXPORT_SUFFIXES))
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -42,15 +58,60 @@ class ReadResult:
 
 
 def read_content(config: SiteConfig) -> ReadResult:
-    """Read every post under the content folder, in a stable order (sorted paths)."""
+    """Read every post under the content folder, in a stable order (sorted paths): post files,
+    then exports (a file inside an export is the export's, never a post of its own)."""
     result = ReadResult()
-    found = find_content_files(config.site_dir, config.content_dir, READERS, result.problems)
+    site = config.site_dir
+    found = find_content_files(site, config.content_dir, CONTENT_SUFFIXES, result.problems)
+    roots = find_export_roots((item.relative for item in found), relative_to(config))
     for item in found:
-        result.files.append(item)
-        records = read_file(item, config)
-        result.posts.extend(records.posts)
-        result.problems.extend(records.problems)
+        if item.relative.lower().endswith(".zip") and not inside_export(item.relative, roots):
+            root = zip_export_root(site, item.relative)
+            if root is not None:
+                roots.append(root)
+    for item in found:
+        suffix = PurePosixPath(item.relative).suffix.lower()
+        if suffix in READERS and not inside_export(item.relative, roots):
+            result.files.append(item)
+            _add(result, read_file(item, config))
+    for root in roots:
+        result.files.append(ContentFile(site.joinpath(*root.relative.split("/")), root.relative))
+        _add(result, read_export(site, root, config))
     return result
+
+
+def relative_to(config: SiteConfig) -> str:
+    return site_relative(config.content_dir, config.site_dir)
+
+
+def _add(result: ReadResult, records: FileRecords) -> None:
+    result.posts.extend(records.posts)
+    result.problems.extend(records.problems)
+
+
+def read_export(site_dir: Path, root: ExportRoot, config: SiteConfig) -> FileRecords:
+    """The records of one export (a folder or a zip): what its reader yields, and what was
+    met listing its files."""
+    try:
+        files = open_export(site_dir, root)
+    except OSError as exc:
+        problem = Problem(root.relative, 0, "MB090", Severity.WARNING, str(exc), "not read")
+        return FileRecords(problems=(problem,))
+    posts: list[Post] = []
+    problems: list[Problem] = []
+    try:
+        for value in EXPORT_READERS[root.kind](files, config):
+            if isinstance(value, Problem):
+                problems.append(value)
+            else:
+                posts.append(value)
+    except Exception as exc:  # a bug in a reader must not take the rest of the site down
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        action = "rest of the export skipped; please report it"
+        problems.append(Problem(root.relative, 0, "MB039", Severity.ERROR, message, action))
+    finally:
+        files.close()
+    return FileRecords(tuple(posts), tuple(files.problems) + tuple(problems))
 
 
 def read_file(item: ContentFile, config: SiteConfig) -> FileRecords:

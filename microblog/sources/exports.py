@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, Final
 
 from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
@@ -238,7 +238,8 @@ class _Member:
 
 TWITTER = "twitter"
 MASTODON = "mastodon"
-_TWEET_FILE = re.compile(r"(?:^|/)(?:tweets?(?:-part\d+)?\.js|manifest\.js)$")
+TWEET_FILE: Final = re.compile(r"tweets?(?:-part[1-9][0-9]{0,4})?\.js")  # in data/
+MANIFEST: Final = "manifest.js"  # data/manifest.js: which files hold the tweets
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,23 @@ class ExportRoot:
     kind: str
     relative: str
     is_zip: bool = False
+
+
+def twitter_data_prefix(names: Iterable[str]) -> str | None:
+    """Where a Twitter export's data is among `names` (an export's member names): "data/" when
+    its root holds the data folder, "" when the root is that folder, None when it is no
+    Twitter export (no tweets file, and no manifest in a data folder)."""
+    found: set[str] = set()
+    for name in names:
+        folder, _, base = name.rpartition("/")
+        if folder in ("data", "") and _is_tweets_file(folder, base):
+            found.add(folder + "/" if folder else "")
+    return "data/" if "data/" in found else "" if "" in found else None
+
+
+def _is_tweets_file(folder: str, base: str) -> bool:
+    in_data = folder == "data" or folder.endswith("/data")
+    return TWEET_FILE.fullmatch(base) is not None or (in_data and base == MANIFEST)
 
 
 def find_export_roots(paths: Iterable[str], top: str = "") -> list[ExportRoot]:
@@ -261,9 +279,12 @@ def find_export_roots(paths: Iterable[str], top: str = "") -> list[ExportRoot]:
         folder, _, name = path.rpartition("/")
         if name == "outbox.json":
             roots.setdefault(folder, MASTODON)
-        elif _TWEET_FILE.search(name):
-            parent = folder.removesuffix("/data") if folder != "data" else ""
-            roots.setdefault(folder if parent == top else parent, TWITTER)
+        elif _is_tweets_file(folder, name):
+            if folder == "data" or folder.endswith("/data"):
+                parent = folder.removesuffix("data").removesuffix("/")
+                roots.setdefault(folder if parent == top else parent, TWITTER)
+            else:
+                roots.setdefault(folder, TWITTER)
     kept: list[ExportRoot] = []
     for folder, kind in sorted(roots.items()):  # an export inside another one is part of it
         if not any(folder.startswith(root.relative + "/") for root in kept):

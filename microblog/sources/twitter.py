@@ -13,7 +13,7 @@ import html
 import re
 import zipfile
 import zlib
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -22,7 +22,14 @@ from microblog.dates import parse_date
 from microblog.model import Post, Reply, Source
 from microblog.problems import Problem, Severity
 from microblog.settings import language_tag
-from microblog.sources.exports import MAX_MEMBER_BYTES, ExportError, ExportFiles
+from microblog.sources.exports import (
+    MANIFEST,
+    MAX_MEMBER_BYTES,
+    TWEET_FILE,
+    ExportError,
+    ExportFiles,
+    twitter_data_prefix,
+)
 from microblog.sources.record import Draft, read_tags
 from microblog.sources.twitter_entities import (
     SCREEN_NAME,
@@ -48,28 +55,12 @@ from microblog.text.html import sanitize_html
 from microblog.text.linked import LinkCollector
 from microblog.text.mojibake import repair_mojibake
 
-TWEET_FILE: Final = re.compile(r"tweets?(?:-part[1-9][0-9]{0,4})?\.js")
-MANIFEST: Final = "manifest.js"
 MAX_MANIFEST_BYTES: Final = 16 * 1024 * 1024
 _TWEET_ID: Final = re.compile(r"[0-9]{1,19}")
 _RETWEET: Final = re.compile(r"RT @([A-Za-z0-9_]{1,50})")
 _NOT_LANGUAGES: Final = {"und", "qst", "zxx"}  # undetermined, a short text, no linguistic content
 WEB_STATUS: Final = "https://twitter.com/i/web/status/"
 _ESCAPED_BYTES: Final = re.compile("[\udc80-\udcff]")  # how the stream keeps bytes not UTF-8
-
-
-def twitter_data_prefix(names: Iterable[str]) -> str | None:
-    """Where a Twitter export's data is among `names` (an export's member names): "data/" when
-    its root holds the data folder, "" when the root is that folder, None when it is no
-    Twitter export (no tweets file, and no manifest in a data folder)."""
-    found: set[str] = set()
-    for name in names:
-        folder, _, base = name.rpartition("/")
-        if folder in ("data", "") and (
-            TWEET_FILE.fullmatch(base) or (folder == "data" and base == MANIFEST)
-        ):
-            found.add(folder + "/" if folder else "")
-    return "data/" if "data/" in found else "" if "" in found else None
 
 
 def parse_twitter_export(files: ExportFiles, config: SiteConfig) -> Iterator[Post | Problem]:

@@ -284,7 +284,7 @@ def test_fingerprint_is_pinned() -> None:
         output_dir=Path("/site/_site"),
         date=datetime(2024, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata")),
     )
-    assert FINGERPRINT_FORMAT == "microblog-settings-1"
+    assert FINGERPRINT_FORMAT == "microblog-settings-2"
     assert config.fingerprint() == (
-        "30c48a50a8495b3afb28b731360020a060bd8c4890ddc05ed30508563a3d6652"
+        "820251d0647ac6266aa49e3d9f3efc40d167eeb26c33d07f74b77beeb4c4fb7d"
     )
