@@ -21,7 +21,7 @@ from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.render import make_environment, render_page
 from microblog.site_templates import inspect_templates
-from microblog.sources import read_content
+from microblog.sources import ExportSummary, read_content
 from microblog.sources.gitdates import is_shallow_clone, line_histories
 from microblog.taxonomy import TagIndex, make_taxonomy
 from microblog.timeline import Timeline, history_wanted, make_timeline
@@ -37,6 +37,7 @@ class Content:
     problems: tuple[Problem, ...]
     files: int
     repairs: int
+    exports: tuple[ExportSummary, ...] = ()
 
 
 def read_site(config: SiteConfig) -> Content:
@@ -62,7 +63,7 @@ def read_site(config: SiteConfig) -> Content:
             ),
         )
     repairs = sum(1 for p in problems if p.code == "MB030")
-    return Content(timeline, tags, problems, len(read.files), repairs)
+    return Content(timeline, tags, problems, len(read.files), repairs, tuple(read.exports))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import TextIO
 from microblog.config import SiteConfig
 from microblog.pipeline import BuildResult, Content
 from microblog.problems import Problem, Severity
+from microblog.render import NETWORK_NAMES
 
 SHOWN_PROBLEMS = 200
 
@@ -50,6 +51,13 @@ def print_content_summary(content: Content, problems: Sequence[Problem], stream:
         f"{count(content.repairs, 'text repair')}, {count(errors, 'error')},"
         f" {count(warnings, 'warning')}",
     ]
+    for export in content.exports:
+        kind = NETWORK_NAMES.get(export.root.kind, export.root.kind)
+        left_out = "; ".join(export.left_out)
+        lines.append(
+            f"{export.root.relative}: {kind} export, {count(export.posts, 'post')} read"
+            + (f" ({left_out})" if left_out else "")
+        )
     if timeline.undated:
         lines.append(
             f"{count(timeline.undated, 'post')} without a date: left out of the feeds"

@@ -55,6 +55,17 @@ class ReadResult:
     posts: list[Post] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[ContentFile] = field(default_factory=list)
+    exports: list[ExportSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What one export gave: where it is, its kind, how many posts were read from it, and the
+    notes on what it left out (retweets, boosts, posts not public)."""
+
+    root: ExportRoot
+    posts: int
+    left_out: tuple[str, ...]
 
 
 def read_content(config: SiteConfig) -> ReadResult:
@@ -76,7 +87,10 @@ def read_content(config: SiteConfig) -> ReadResult:
             _add(result, read_file(item, config))
     for root in roots:
         result.files.append(ContentFile(site.joinpath(*root.relative.split("/")), root.relative))
-        _add(result, read_export(site, root, config))
+        records = read_export(site, root, config)
+        _add(result, records)
+        notes = tuple(p.message for p in records.problems if p.code == "MB094")
+        result.exports.append(ExportSummary(root, len(records.posts), notes))
     return result
 
 
