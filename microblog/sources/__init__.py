@@ -14,6 +14,7 @@ from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources.discover import ContentFile, find_content_files
 from microblog.sources.exports import (
+    MASTODON,
     TWITTER,
     ExportFiles,
     ExportRoot,
@@ -23,6 +24,7 @@ from microblog.sources.exports import (
     zip_export_root,
 )
 from microblog.sources.markdown import parse_markdown
+from microblog.sources.mastodon import parse_mastodon_export
 from microblog.sources.twitter import parse_twitter_export
 from microblog.sources.txt import parse_txt
 from microblog.text.decode import decode_bytes
@@ -35,7 +37,10 @@ READERS: dict[str, Parser] = {
     ".markdown": parse_markdown,
 }
 ExportParser = Callable[[ExportFiles, SiteConfig], Iterator[Post | Problem]]
-EXPORT_READERS: dict[str, ExportParser] = {TWITTER: parse_twitter_export}
+EXPORT_READERS: dict[str, ExportParser] = {
+    TWITTER: parse_twitter_export,
+    MASTODON: parse_mastodon_export,
+}
 # What else the walk over content/ looks at: an export's files of posts, and downloaded zips.
 EXPORT_SUFFIXES = (".js", ".json", ".zip")
 CONTENT_SUFFIXES = frozenset((*READERS, *EXPORT_SUFFIXES))
