@@ -5,7 +5,6 @@ Skipped where Chromium is not installed, except in CI, where .ci/run installs it
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import pytest
 from microblog.cli import main
 from tests.conftest import SAMPLE_ARCHIVE, MakeSite
 from tests.support.crawl import serve_directory
+from tests.support.optional import skip_or_fail_in_ci
 
 PROBE = (
     "<script>addEventListener('load', () => document.body.setAttribute('data-probe',"
@@ -29,9 +29,7 @@ def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI must have Debian's chromium (installed by .ci/run)")
-    pytest.skip("Debian's chromium is not installed")
+    skip_or_fail_in_ci("Debian's chromium is not installed", ci_must="have it: .ci/run installs it")
 
 
 def probe(browser: str, url: str, width: int, profile: Path) -> tuple[int, int, float]:
@@ -63,6 +61,7 @@ def probe(browser: str, url: str, width: int, profile: Path) -> tuple[int, int, 
     return int(match[1]), int(match[2]), float(match[3])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [360, 1280])
 def test_pages_fit_the_screen(width: int, make_site: MakeSite, tmp_path: Path) -> None:
     browser = chromium()

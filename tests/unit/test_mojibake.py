@@ -7,10 +7,12 @@ from pathlib import Path
 
 import ftfy
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from microblog.text.mojibake import Repair, repair_mojibake
+from tests.conftest import THOROUGH
+from tests.support.optional import skip_or_fail_in_ci
 
 FTFY_CASES = Path(__file__).parents[3] / "shared/real-exports/ftfy-test-cases"
 
@@ -28,7 +30,9 @@ def damage_cp874(text: str) -> str:
 
 def load_cases(name: str) -> list[dict[str, str]]:
     if not FTFY_CASES.is_dir():
-        pytest.skip(f"{FTFY_CASES} is not here")
+        skip_or_fail_in_ci(
+            f"{FTFY_CASES} is not here", ci_must="check out ../shared beside the repository"
+        )
     cases: list[dict[str, str]] = json.loads((FTFY_CASES / name).read_text(encoding="utf-8"))
     return cases
 
@@ -182,7 +186,7 @@ HOSTILE = st.sampled_from(
 )
 
 
-@settings(deadline=None, max_examples=500)
+@THOROUGH  # 500 examples in CI
 @given(st.one_of(st.text(), st.lists(HOSTILE).map("".join)))
 def test_never_raises_and_keeps_the_lines(text: str) -> None:
     fixed, repairs = repair_mojibake(text)
@@ -214,7 +218,7 @@ def prose(draw: st.DrawFn) -> str:
     return "".join(pieces)
 
 
-@settings(deadline=None, max_examples=500)
+@THOROUGH  # 500 examples in CI
 @given(prose())
 def test_correct_prose_in_many_scripts_is_never_changed(text: str) -> None:
     assert repair_mojibake(text) == (text, [])
@@ -235,7 +239,7 @@ def latin_prose(draw: st.DrawFn) -> str:
     return " ".join(words)
 
 
-@settings(deadline=None, max_examples=500)
+@THOROUGH  # 500 examples in CI
 @given(latin_prose())
 def test_cp874_damage_of_accented_prose_repairs_back(text: str) -> None:
     assert repair_mojibake(damage_cp874(text))[0] == text
