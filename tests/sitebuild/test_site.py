@@ -12,7 +12,7 @@ import feedparser
 import pytest
 
 from microblog.cli import main
-from tests.conftest import SAMPLE_ARCHIVE, MakeSite
+from tests.conftest import SAMPLE_ARCHIVE, MakeSite, pinned_environment, write_site
 from tests.support.crawl import crawl, serve_directory
 from tests.support.htmlcheck import check_html_files, validate_with_html5lib
 from tests.support.sitechecks import active_markup
@@ -41,11 +41,11 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def dated_sample(make_site: MakeSite) -> Path:
+def write_dated_sample(root: Path) -> Path:
     """The sample archive with `date:` front matter, under a GitHub Pages sub-path."""
     archive = "---\ndate: 2024-06-01T08:00:00+00:00\n---\n" + SAMPLE_ARCHIVE.read_text("utf-8")
-    return make_site(
+    return write_site(
+        root,
         {"content/archive.txt": archive},
         base_url="https://user.github.io/archive/",
         posts_per_page=5,
@@ -53,10 +53,22 @@ def dated_sample(make_site: MakeSite) -> Path:
 
 
 @pytest.fixture
-def built_sample(dated_sample: Path, tmp_path: Path) -> Path:
-    output = tmp_path / "out"
-    assert build(dated_sample, output) == 0
-    return output
+def dated_sample(tmp_path: Path) -> Path:
+    """A fresh copy of the dated sample, for a test to change."""
+    return write_dated_sample(tmp_path / "site")
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The dated sample built once, for the tests that only read the output; each of them
+    must leave it as it is, which the end of the module checks."""
+    root = tmp_path_factory.mktemp("built-sample")
+    output = root / "out"
+    with pinned_environment():
+        assert build(write_dated_sample(root / "site"), output) == 0
+    built = tree(output)
+    yield output
+    assert tree(output) == built, "a test changed the shared built sample"
 
 
 def feeds_in(site: Path) -> Iterator[Path]:
@@ -185,6 +197,7 @@ def test_root_site_has_root_links(make_site: MakeSite, tmp_path: Path) -> None:
     assert '<link rel="canonical" href="https://example.org/">' in home
 
 
+@pytest.mark.slow  # the Nu Html Checker starts a JVM
 def test_every_page_is_valid_html(built_sample: Path) -> None:
     pages = sorted(built_sample.rglob("*.html"))
     assert check_html_files(pages) == []
@@ -192,6 +205,7 @@ def test_every_page_is_valid_html(built_sample: Path) -> None:
         assert validate_with_html5lib(page.read_text("utf-8")) == [], page
 
 
+@pytest.mark.slow  # the Nu Html Checker starts a JVM
 def test_hostile_text_is_escaped(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site(
         {

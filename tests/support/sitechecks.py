@@ -12,7 +12,9 @@ import os
 import re
 import stat
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -43,7 +45,7 @@ def active_markup(site_dir: Path) -> list[str]:
         name = path.relative_to(site_dir).as_posix()
         suffix = path.suffix.lower()
         if suffix in HTML_SUFFIXES:
-            found = list(_html_problems(path.read_text(encoding="utf-8", errors="replace")))
+            found = list(_parsed_page(path).problems)
         elif suffix in XML_SUFFIXES:
             found = list(_xml_problems(path))
         else:
@@ -78,6 +80,39 @@ def _describe(element: ET.Element) -> str:
     attributes = "".join(f' {_local(key)}="{value}"' for key, value in element.attrib.items())
     text = f"<{_local(str(element.tag))}{attributes}>"
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+@dataclass(frozen=True)
+class _ParsedPage:
+    """What the checks need from one HTML page, so that each page is parsed once."""
+
+    problems: tuple[str, ...]  # active markup
+    base_href: str | None  # the <base href> links resolve against, if any
+    links: tuple[str, ...]  # every link target as written
+
+
+# Parsing is the slow part of these checks, and one site is checked for active markup and
+# for reachable posts in turn: keep what each page gave, by its bytes. Bounded; entries small.
+_PARSED_PAGES: OrderedDict[bytes, _ParsedPage] = OrderedDict()
+_PARSED_PAGES_KEPT = 20_000
+
+
+def _parsed_page(path: Path) -> _ParsedPage:
+    html = path.read_text(encoding="utf-8", errors="replace")
+    key = hashlib.blake2b(html.encode("utf-8")).digest()
+    parsed = _PARSED_PAGES.get(key)
+    if parsed is None:
+        tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(html)
+        base_element = tree.find(".//base[@href]")
+        parsed = _ParsedPage(
+            problems=tuple(_tree_problems(tree)),
+            base_href=None if base_element is None else base_element.get("href", ""),
+            links=tuple(_raw_links(tree)),
+        )
+        _PARSED_PAGES[key] = parsed
+        if len(_PARSED_PAGES) > _PARSED_PAGES_KEPT:
+            _PARSED_PAGES.popitem(last=False)
+    return parsed
 
 
 def _html_problems(html: str) -> Iterator[str]:
@@ -326,13 +361,10 @@ def _link_targets(site_dir: Path, base_path: str) -> Iterator[tuple[str, str, st
     for path in _site_files(site_dir, HTML_SUFFIXES):
         page = path.relative_to(site_dir).as_posix()
         page_url = origin + base + (page[: -len("index.html")] if _is_index(page) else page)
-        tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(
-            path.read_text(encoding="utf-8", errors="replace")
-        )
-        base_element = tree.find(".//base[@href]")
-        if base_element is not None:
-            page_url = urljoin(page_url, base_element.get("href", ""))
-        for target in _raw_links(tree):
+        parsed = _parsed_page(path)
+        if parsed.base_href is not None:
+            page_url = urljoin(page_url, parsed.base_href)
+        for target in parsed.links:
             absolute = urlsplit(urljoin(page_url, target))
             if f"{absolute.scheme}://{absolute.netloc}" == origin and not target.startswith("#"):
                 yield page, target, absolute.path
