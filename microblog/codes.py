@@ -124,6 +124,12 @@ characters, huge tables, very many lines or markup characters), or is nested too
 post is published as plain text so that the build stays fast. Split the post into several,
 or simplify its markup.
 
+MB028 warning: media file of a post not found or refused
+A Markdown post's front matter 'media' names a file (relative to the post's folder) that is
+not there, is not a regular file, leads outside the content folder (by '..' or a symbolic
+link), or whose name cannot be an output path. The post is published without it, linking to
+its 'remote' address when it has one. Put the file where 'file' says, inside content/.
+
 MB030 note: mojibake repaired
 Text that was UTF-8 read with the wrong code page (Latin-1, cp1252, Thai cp874 ...) was
 repaired; the message shows the text before and after. The file is not changed. Nothing

@@ -2,16 +2,19 @@
 
 Only what a published post shows is copied: the media of a followers-only post, a draft or a
 retweet left out never reach the output. Files are streamed from the export (a zip's members
-are never extracted), each at the output path its reader chose.
+are never extracted), each at the output path its reader chose. A medium whose `export` is ""
+is a file of the site itself (an imported Markdown post's), proven inside it once open.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from microblog.model import Media, Post
 from microblog.output import Sink
+from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
 from microblog.sources.exports import ExportFiles, ExportRoot, open_export
 
@@ -32,19 +35,24 @@ def copy_media(
     """Copy each file; one whose output path is taken or that cannot be read is reported."""
     problems: list[Problem] = []
     exports: dict[str, ExportFiles | None] = {}
+    site_real = os.path.realpath(site_dir)
     copied = 0
     try:
         for path, item in media.items():
-            where = f"{item.export}/{item.member}"
+            where = f"{item.export}/{item.member}" if item.export else item.member
             if path.casefold() in taken:
                 problems.append(_problem(where, f"has the output path {path} of another file"))
                 continue
-            files = _export(site_dir, item, exports)
-            if files is None:
-                problems.append(_problem(where, "its export cannot be read"))
-                continue
             try:
-                with files.open(item.member) as handle:
+                if item.export:
+                    files = _export(site_dir, item, exports)
+                    if files is None:
+                        problems.append(_problem(where, "its export cannot be read"))
+                        continue
+                    handle = files.open(item.member)
+                else:  # a file of the site (a Markdown post's), by its site-relative path
+                    handle = open_inside(site_dir.joinpath(*item.member.split("/")), site_real)
+                with handle:
                     sink.copy(path, handle)
             except OSError as exc:
                 problems.append(_problem(where, f"cannot be read: {exc.strerror or exc}"))

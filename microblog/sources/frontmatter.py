@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Final
 
 from microblog.config import language_tag
 from microblog.dates import parse_date
+from microblog.model import Reply
+from microblog.outpaths import path_problem
 from microblog.problems import Problem, Severity, did_you_mean
+from microblog.sources.twitter_entities import http_url
+from microblog.text.decode import FORBIDDEN
 from microblog.yamlsafe import YamlError, load_yaml
 
 _FENCE = "---"
@@ -139,3 +144,148 @@ def field_lang(value: Any, tz: tzinfo) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- the fields of an imported post (`microblog import` writes them) ---------------------------
+
+_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~:-]{0,199}")
+_NETWORK: Final = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_MIME: Final = re.compile(r"(?:image|video)/[a-z0-9.+-]{1,40}")
+MEDIA_KINDS: Final = ("image", "gif", "video")
+MAX_MEDIA: Final = 100  # entries of one post's `media`
+MAX_ALT_CHARS: Final = 5000
+MAX_PIXELS: Final = 100_000
+_REPLY_KEYS: Final = ("url", "post_id", "to")
+_MEDIA_KEYS: Final = ("file", "output", "alt", "kind", "width", "height", "mime", "remote")
+
+
+def field_id(value: Any, _tz: tzinfo) -> str:
+    """A record's own id (`twitter-1600000000000000010`): letters, digits and `._~:-`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise ValueError(f"must be an id of letters, digits and . _ ~ : - , not {_show(value)}")
+    return value
+
+
+def field_long_text(value: Any, tz: tzinfo) -> str:
+    """Text of up to MAX_ALT_CHARS characters, white space folded (a content warning)."""
+    if value is None or isinstance(value, bool | list | dict):
+        raise ValueError(f"must be text, not {_show(value)}")
+    text = " ".join(FORBIDDEN.sub("", str(value)).split())
+    if not text:
+        raise ValueError("is empty")
+    return text[:MAX_ALT_CHARS]
+
+
+def field_network(value: Any, _tz: tzinfo) -> str:
+    """The network a post was imported from, in lower case (`twitter`, `mastodon`)."""
+    if not isinstance(value, str) or not _NETWORK.fullmatch(value):
+        raise ValueError(f"must be a network name like twitter or mastodon, not {_show(value)}")
+    return value
+
+
+def field_address(value: Any, _tz: tzinfo) -> str:
+    """An absolute http(s) address (never javascript:, data: or a relative one)."""
+    if not http_url(value):
+        raise ValueError(f"must be an http(s) address, not {_show(value)}")
+    return value
+
+
+def field_addresses(value: Any, tz: tzinfo) -> tuple[str, ...]:
+    """A list of http(s) addresses (one alone is taken as a list of one)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValueError(f"must be a list of http(s) addresses, not {_show(value)}")
+    return tuple(field_address(item, tz) for item in items[:MAX_MEDIA])
+
+
+def field_reply(value: Any, tz: tzinfo) -> Reply:
+    """`{url, post_id, to}`: what the post answers (the original's address, our post's id
+    when it is one of ours, the account answered)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping with url, post_id and to, not {_show(value)}")
+    unknown = sorted(str(key) for key in value if key not in _REPLY_KEYS)
+    if unknown:
+        raise ValueError(f"has unknown keys {', '.join(unknown)} (it takes url, post_id, to)")
+    try:
+        url = field_address(value.get("url"), tz)
+        post_id = None if value.get("post_id") is None else field_id(value["post_id"], tz)
+        to = "" if value.get("to") is None else field_text(value["to"], tz)[:200]
+    except ValueError as exc:
+        raise ValueError(f"is not a reply: {exc}") from None
+    return Reply(url=url, post_id=post_id, to=to)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaEntry:
+    """One checked entry of `media`: `file` as written (relative to the post's folder),
+    resolved against the site by the Markdown reader."""
+
+    file: str = ""
+    output: str = ""
+    alt: str = ""
+    kind: str = "image"
+    width: int | None = None
+    height: int | None = None
+    mime: str = ""
+    remote: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaEntries:
+    """The usable entries of `media`, and what was wrong with the others (dropped)."""
+
+    entries: tuple[MediaEntry, ...]
+    errors: tuple[tuple[str, str], ...] = ()  # (message, action)
+
+
+def field_media(value: Any, tz: tzinfo) -> MediaEntries:
+    """A list of `{file, output, alt, kind, width, height, mime, remote}`; a bad entry or value
+    is reported and left out, the others kept."""
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of media mappings, not {_show(value)}")
+    entries: list[MediaEntry] = []
+    errors: list[tuple[str, str]] = []
+    if len(value) > MAX_MEDIA:
+        errors.append((f"has {len(value)} entries", f"the first {MAX_MEDIA} read"))
+    for number, item in enumerate(value[:MAX_MEDIA], start=1):
+        if not isinstance(item, dict):
+            errors.append((f"entry {number} is not a mapping but {_show(item)}", "dropped"))
+            continue
+        fields: dict[str, Any] = {}
+        for key, raw in item.items():
+            try:
+                fields[str(key)] = _media_value(str(key), raw, tz)
+            except ValueError as exc:
+                errors.append((f"entry {number}: {str(key)!r} {exc}", "ignored"))
+        if not fields.get("file") and not fields.get("remote"):
+            errors.append((f"entry {number} has neither a file nor a remote address", "dropped"))
+            continue
+        entries.append(MediaEntry(**fields))
+    return MediaEntries(tuple(entries), tuple(errors))
+
+
+def _media_value(key: str, value: Any, tz: tzinfo) -> Any:
+    if key not in _MEDIA_KEYS:
+        raise ValueError(f"is not a media key (they are {', '.join(_MEDIA_KEYS)})")
+    if key in ("width", "height"):
+        number = value if isinstance(value, str) and value.isascii() else ""
+        if not number.isdigit() or not 0 < int(number) < MAX_PIXELS:
+            raise ValueError(f"must be a number of pixels, not {_show(value)}")
+        return int(number)
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, not {_show(value)}")
+    if key == "remote":
+        return field_address(value, tz)
+    if key == "alt":
+        return FORBIDDEN.sub("", value)[:MAX_ALT_CHARS]
+    if key == "kind" and value not in MEDIA_KINDS:
+        raise ValueError(f"must be one of {', '.join(MEDIA_KINDS)}, not {_show(value)}")
+    if key == "mime" and not _MIME.fullmatch(value):
+        raise ValueError(f"must be a type like image/png or video/mp4, not {_show(value)}")
+    if key == "file" and (not value or any(c in value for c in "\\\x00:") or value[:1] == "/"):
+        raise ValueError(f"must be a path relative to the post's folder, not {_show(value)}")
+    if key == "output" and (not value.startswith("media/") or path_problem(value)):
+        raise ValueError(f"must be a safe output path under media/, not {_show(value)}")
+    return value

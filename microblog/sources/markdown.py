@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import posixpath
 import re
+import stat
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -15,15 +18,31 @@ from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 
 from microblog.config import SiteConfig
-from microblog.model import Post, Source
+from microblog.model import Media, Post, Source
+from microblog.outpaths import path_problem
+from microblog.paths import site_relative, stays_inside
 from microblog.problems import Problem, Severity
-from microblog.sources.frontmatter import field_bool, field_date, field_lang, field_text
+from microblog.sources.frontmatter import (
+    MediaEntries,
+    MediaEntry,
+    field_address,
+    field_addresses,
+    field_bool,
+    field_date,
+    field_id,
+    field_lang,
+    field_long_text,
+    field_media,
+    field_network,
+    field_reply,
+    field_text,
+)
 from microblog.sources.record import Draft, read_head, read_tags, slug_with_id, text_digest
 from microblog.text.html import plain_text_to_html, sanitize_html
 from microblog.text.linked import LinkCollector
 from microblog.text.linkify import linkify_html
 from microblog.text.slugs import clean_slug
-from microblog.text.titles import text_of_html
+from microblog.text.titles import shorten, text_of_html
 
 
 class _SpacedHashHeaders(HashHeaderProcessor):
@@ -77,7 +96,19 @@ MD_FIELDS = {
     "draft": field_bool,
     "lang": field_lang,
     "title": field_text,
+    # what `microblog import` writes: the record of a post of an export or archive
+    "id": field_id,
+    "source": field_text,  # where it was imported from (kept for the person, not published)
+    "network": field_network,
+    "original": field_address,
+    "reply_to": field_reply,
+    "warning": field_long_text,
+    "repost_of": field_text,
+    "also_at": field_addresses,
+    "media": field_media,
 }
+# Front matter keys that are record fields of the same name.
+_RECORD_FIELDS = ("id", "network", "original", "reply_to", "warning", "repost_of", "also_at")
 
 
 # Python-Markdown's inline link parser is quadratic in unclosed '[' (20,000 of them take
@@ -215,7 +246,7 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
     else:
         html = linkify_html(sanitized, tag_links, links.address)
     post_id = str(PurePosixPath(path).with_suffix(""))
-    yield Draft(
+    post = Draft(
         text=body,
         html=links.finish(html),
         source=source,
@@ -230,6 +261,92 @@ def parse_markdown(text: str, path: str, config: SiteConfig) -> Iterator[Post | 
         rank=0,
         shown_text=text_of_html(html),
     ).to_post()
+    yield (yield from _with_imported_fields(post, head.values, path, config))
+
+
+def _with_imported_fields(
+    post: Post, values: dict[str, Any], path: str, config: SiteConfig
+) -> Generator[Problem, None, Post]:
+    """The post with the record fields its front matter gives (an imported post's id,
+    network, reply, warning, media ...); a post without them is returned as it is."""
+    changes: dict[str, Any] = {key: values[key] for key in _RECORD_FIELDS if key in values}
+    if "media" in values:
+        network = values.get("network", "")
+        changes["media"] = yield from _read_media(
+            values["media"], values["media@line"], path, network, config
+        )
+    warning = changes.get("warning")
+    if warning:  # as an export's post: its words stay behind the warning
+        changes["summary"] = warning
+        if not post.title:
+            changes["headline"] = shorten(warning, 70)
+    return dataclasses.replace(post, **changes) if changes else post
+
+
+def _read_media(
+    media: MediaEntries, line: int, path: str, network: str, config: SiteConfig
+) -> Generator[Problem, None, tuple[Media, ...]]:
+    """The post's media: each file found beside the post, inside the content folder, and
+    copied into the output at `media/<network>/<name>` (or its `output`)."""
+    for message, action in media.errors:
+        yield Problem(
+            path, line, "MB024", Severity.WARNING, f"front matter 'media' {message}", action
+        )
+    found: list[Media] = []
+    for entry in media.entries:
+        member, size, output = "", 0, ""
+        if entry.file:
+            member, size, reason = _media_file(entry.file, path, config)
+            output = entry.output or _output_path(network, member)
+            if member and path_problem(output):
+                member, reason = "", f"cannot be written as {output!r}: {path_problem(output)}"
+            if reason:
+                action = "linked to its remote address" if entry.remote else "left out"
+                message = f"media file {entry.file!r} {reason}"
+                yield Problem(path, line, "MB028", Severity.WARNING, message, action)
+        found.append(_media(entry, member, size, output if member else ""))
+    return tuple(found)
+
+
+def _media(entry: MediaEntry, member: str, size: int, output: str) -> Media:
+    return Media(
+        kind=entry.kind,
+        export="",  # a file of the site: `member` is its site-relative path
+        member=member,
+        path=output,
+        alt=entry.alt,
+        mime=entry.mime,
+        size=size,
+        width=entry.width,
+        height=entry.height,
+        remote=entry.remote,
+    )
+
+
+def _output_path(network: str, member: str) -> str:
+    name = member.rpartition("/")[2]
+    return f"media/{network}/{name}" if network else f"media/{name}"
+
+
+def _media_file(file: str, path: str, config: SiteConfig) -> tuple[str, int, str]:
+    """(site-relative path, size, "") of a media file named relative to the post's folder,
+    or ("", 0, why not): it must be a regular file inside the content folder, links
+    followed, so that nothing else of the site (or outside it) is published."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), file))
+    content = site_relative(config.content_dir, config.site_dir)
+    inside = content == "." or joined.startswith(content.rstrip("/") + "/")
+    if joined.startswith("../") or joined == ".." or not inside:
+        return "", 0, "leads outside the content folder"
+    full = config.site_dir.joinpath(*joined.split("/"))
+    try:
+        found = full.stat()
+    except OSError:
+        return "", 0, "is not there"
+    if not stays_inside(full, config.content_dir):
+        return "", 0, "is a link leading outside the content folder"
+    if not stat.S_ISREG(found.st_mode):
+        return "", 0, "is not a file"
+    return joined, found.st_size, ""
 
 
 def _choose_slug(values: dict[str, Any], path: str, body: str) -> Generator[Problem, None, str]:
