@@ -258,6 +258,12 @@ MB094 note: posts of an export left out
 Counts what an export holds that is not published, and why: retweets and boosts (set
 `twitter.retweets: true` to include retweets, credited), and posts not addressed to the
 public (followers-only posts and private mentions), which are never published anywhere.
+
+MB095 error: imported post or media file cannot be written
+'microblog import' could not create a post's Markdown file or copy one of its media files
+into the content folder (no permission, a full disk, a name the file system refuses). The
+other posts are still written, and the command exits 1. Fix the cause and run the import
+again: it writes only what is not there yet.
 """
 
 

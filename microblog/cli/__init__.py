@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from microblog.cli.authoring import add_authoring_commands, run_init, run_new, run_serve
 from microblog.cli.common import EXIT_FATAL, Parser, UsageError
+from microblog.cli.importing import add_import_command, run_import
 from microblog.cli.report import err
 from microblog.cli.site import add_site_commands, run_build, run_check, run_explain
 from microblog.config import ConfigError
@@ -26,6 +27,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": run_new,
     "init": run_init,
     "explain": run_explain,
+    "import": run_import,
 }
 COMMANDS = tuple(RUNNERS)
 
@@ -41,6 +43,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     add_site_commands(commands)
     add_authoring_commands(commands)
+    add_import_command(commands)
     return parser
 
 
