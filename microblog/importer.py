@@ -78,6 +78,8 @@ def find_import_source(path: Path) -> ImportSource:
         raise ImportRefusedError(f"{path}: no such file or folder")
     real = Path(os.path.realpath(path))
     parent, name = real.parent, real.name
+    if not name:  # the file system's root
+        raise ImportRefusedError(f"{path}: not an export (a folder or a .zip) nor a .txt archive")
     if real.is_dir():
         return _export_in_folder(path, parent, name)
     if name.lower().endswith(".zip"):
@@ -108,7 +110,8 @@ def read_import_source(source: ImportSource, config: SiteConfig) -> FileRecords:
         path = source.parent.joinpath(*source.relative.split("/"))
         try:
             with open_inside(path, os.path.realpath(source.parent)) as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
+                size = os.fstat(handle.fileno()).st_size  # read no more than it holds
+                raw = handle.read(min(size, MAX_FILE_BYTES) + 1)
         except OSError as exc:
             problem = Problem(source.relative, 0, "MB040", Severity.ERROR, str(exc), "skipped")
             return FileRecords(problems=(problem,))
