@@ -9,7 +9,9 @@ processes, `--runs` times each. A row gives the median wall time and the peak re
 and the build time as a ratio to the baseline measured in the same run: the tiny golden fixture
 (tests/golden/small), so a slow or busy machine shifts every row alike. `--stress` adds a few
 inputs bigger than the corpus (20,000 posts with a tag each, a 2 MB and a 60 MB post with 100
-tags each, a 60 MB archive; the file limit is 64 MB). Rows over the limits (60 s, 1 GB) are marked.
+tags each, a 60 MB archive; the file limit is 64 MB; a 100 MB tweets.js and a 100 MB outbox.json
+on one line, made as the corpus makes its smaller ones). Rows over the limits (60 s, 1 GB) are
+marked.
 Nothing here is a test.
 """
 
@@ -30,7 +32,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.hostile.corpus import case_names, prepare_case  # noqa: E402
+from tests.hostile.corpus import (  # noqa: E402
+    case_names,
+    prepare_case,
+    write_big_outbox,
+    write_big_tweets_js,
+)
 
 LIMIT_SECONDS = 60.0
 LIMIT_BYTES = 1024**3
@@ -121,11 +128,25 @@ def _huge_archive(folder: Path) -> Path:
     return _stress_site(folder, {"content/archive.txt": "".join(posts)})
 
 
+def _big_tweets_js(folder: Path) -> Path:
+    site = _stress_site(folder, {})
+    write_big_tweets_js(site / "content/twitter/data/tweets.js", 100 * 1024 * 1024)
+    return site
+
+
+def _big_outbox_one_line(folder: Path) -> Path:
+    site = _stress_site(folder, {})
+    write_big_outbox(site / "content/mastodon/outbox.json", 100 * 1024 * 1024)
+    return site
+
+
 STRESS: dict[str, Callable[[Path], Path]] = {
     "stress: 20,000 posts, a tag each": _posts_each_tagged,
     "stress: 2 MB post with 100 tags": _big_post_many_tags,
     "stress: 60 MB post with 100 tags": _huge_post_many_tags,
     "stress: 60 MB archive, 9,000 posts": _huge_archive,
+    "stress: 100 MB tweets.js, 109,000 items": _big_tweets_js,
+    "stress: 100 MB outbox.json on one line": _big_outbox_one_line,
 }
 
 
