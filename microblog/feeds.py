@@ -81,7 +81,7 @@ def _generator(
     generator.updated(stamp)
     generator.lastBuildDate(stamp)
     for post in reversed(items):  # feedgen lists the last added entry first
-        _add_entry(generator, config, urls, post, as_html)
+        _add_entry(generator, config, urls, post, as_html, is_rss=is_rss)
     return generator
 
 
@@ -111,6 +111,8 @@ def _add_entry(
     urls: Urls,
     post: Post,
     as_html: Callable[[str], str],
+    *,
+    is_rss: bool,
 ) -> None:
     permalink = urls.absolute(Urls.post(post))
     entry = generator.add_entry()
@@ -127,7 +129,8 @@ def _add_entry(
     if shown:
         first = shown[0]
         address = urls.absolute(first.path)
-        entry.enclosure(address, str(first.size), first.mime or "application/octet-stream")
+        if is_rss:  # feedgen writes an Atom enclosure without its rel: a second alternate
+            entry.enclosure(address, str(first.size), first.mime or "application/octet-stream")
         medium = "image" if first.kind == "image" else "video"
         entry.media.content(url=address, type=first.mime or None, medium=medium)
     for tag in post.tags:

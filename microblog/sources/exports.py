@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -27,6 +28,10 @@ MAX_MEMBERS = 500_000  # files in one export
 MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one member read whole (a tweets.js part)
 MAX_RATIO = 200  # uncompressed bytes per compressed byte: beyond, a member is a bomb
 MAX_ZIP_BYTES = 64 * 1024 * 1024 * 1024  # all members of a zip, as declared
+# What exports are packed with: Python's zipfile inflates a bzip2 or LZMA member in one
+# unbounded call, so a few hundred bytes could become gigabytes before any check.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError)
 
 
 class ExportError(OSError):
@@ -186,6 +191,8 @@ class ZipExport(ExportFiles):
         info = self._members.get(name)
         if info is None or self.archive is None:
             raise ExportError(f"{name} is not in the archive")
+        if info.compress_type not in _METHODS:  # bzip2 and LZMA inflate unbounded
+            raise ExportError(f"{name} is packed with a method exports never use")
         if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
             raise ExportError(f"{name} would inflate {info.compress_size:,} bytes by {MAX_RATIO}x")
         return _Member(self.archive, info)  # type: ignore[return-value]
@@ -204,14 +211,23 @@ class _Member:
     def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         self._archive = archive
         self._info = info
-        self._stream: IO[bytes] = archive.open(info)
+        self._stream: IO[bytes] = self._open()
         self._left = info.file_size
+
+    def _open(self) -> IO[bytes]:
+        try:
+            return self._archive.open(self._info)
+        except _DAMAGED as exc:
+            raise ExportError(f"{self._info.filename} is damaged: {exc}") from exc
 
     def read(self, size: int = -1) -> bytes:
         if self._left <= 0:
             return b""
         want = self._left if size < 0 else min(size, self._left)
-        data = self._stream.read(want)
+        try:
+            data = self._stream.read(want)
+        except _DAMAGED as exc:  # bad packed data, a wrong checksum, a member cut short
+            raise ExportError(f"{self._info.filename} is damaged: {exc}") from exc
         self._left -= len(data)
         return data
 
@@ -221,7 +237,7 @@ class _Member:
             return self._info.file_size
         if (offset, whence) == (0, os.SEEK_SET):
             self._stream.close()
-            self._stream = self._archive.open(self._info)
+            self._stream = self._open()
             self._left = self._info.file_size
             return 0
         raise io.UnsupportedOperation("a zip member goes back to its start only")

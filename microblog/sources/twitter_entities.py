@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from microblog.model import Media
 from microblog.problems import Problem, Severity
-from microblog.sources.exports import ExportError, ExportFiles
+from microblog.sources.exports import ExportFiles
 from microblog.text.decode import FORBIDDEN
 from microblog.text.hashtags import find_hashtags
 from microblog.text.linked import Link, LinkCollector, LinkKind, escape_text
@@ -297,7 +297,9 @@ def _read_one(
     if member:
         try:
             size = folder.files.size(member)
-        except ExportError:
+            with folder.files.open(member):  # proves it readable: a bomb or a link out is not
+                pass
+        except OSError:  # ExportError too
             member = ""
     if not member:
         where = " nor ".join(folder.prefix + name for name in MEDIA_FOLDERS)

@@ -46,7 +46,7 @@ def test_preview_rebuilds_for_well_known_and_not_for_what_no_build_reads(tmp_pat
     preview = Preview(load_config(site / "site.yaml", overrides), overrides)
     assert preview.rebuild().ok
     assert preview.poll() is None
-    for ignored in ("static/.DS_Store", "static/style.css~", "static/.secret", "content/x.json"):
+    for ignored in ("static/.DS_Store", "static/style.css~", "static/.secret", "content/notes.csv"):
         (site / ignored).write_text("not read by a build")
     (site / "content" / "a.md~").write_text("an editor's backup")
     assert preview.poll() is None

@@ -297,15 +297,6 @@ def test_feeds_parse_with_absolute_ascii_urls_and_permalink_guids(built: Built) 
     assert f'<media:content url="{photo}"' in rss and f'<enclosure url="{photo}"' in rss
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="KNOWN BUG: an Atom entry of a post with media has two <link> elements without rel, "
-    "so both are rel=alternate (RFC 4287 allows one): the permalink and the media file; "
-    "feedparser then takes the media file as the entry's link. feedgen 1.0.0's atom_entry "
-    "drops every link's rel, type and length (lkiesow/python-feedgen#135, open), and "
-    "microblog/feeds.py _add_entry calls entry.enclosure() for Atom as for RSS",
-)
 def test_atom_entries_link_to_their_post_alone(built: Built) -> None:
     for path in sorted(built.output.rglob("atom.xml")):
         for entry in feedparser.parse(path.read_bytes()).entries:
@@ -522,7 +513,6 @@ def test_known_export_bug(
 
 # -- big and lying exports, measured on a real process -----------------------------------------
 
-LIMIT_SECONDS = 60.0  # the hostile corpus' limits, for each command (benchmarks/hostile.py)
 LIMIT_BYTES = 1024**3
 
 
@@ -552,18 +542,10 @@ def test_a_100_mb_tweets_js_is_read_in_bounded_memory(tmp_path: Path) -> None:
     assert "item 1234: not a tweet but str" in err
     own = len(range(1, items, 1000)) + 1  # one every 1,000 items, and the last
     assert f"Twitter/X export, {own} posts read ({items - own - 1} retweets left out)" in err
-    assert seconds < LIMIT_SECONDS and peak < 256 * 1024**2, (seconds, peak)
+    assert peak < 256 * 1024**2, (seconds, peak)  # time: benchmarks/hostile.py --stress
 
 
 @pytest.mark.slow  # inflates 512 MB
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="KNOWN BUG: zip members compressed with bzip2 (or LZMA) are inflated by zipfile's "
-    "reader, which calls decompress(data) without max_length for them: a member of a few KB "
-    "whose headers declare 2,000 bytes inflates to 512 MB in one read, past the ratio check "
-    "(microblog/sources/exports.py ZipExport.open, _Member) that trusts the declared size",
-)
 @pytest.mark.parametrize("member", ["outbox.json", "data/tweets.js"])
 def test_a_zip_member_lying_about_its_size_inflates_no_further(member: str, tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", base_url=BASE_URL, timezone="UTC", dates_from_git="false")
