@@ -368,8 +368,11 @@ def _code_span(text: str) -> Iterator[_Token]:
     ticks = "`" * (_longest_run(code, "`") + 1)
     pad = " " if code.startswith("`") or code.endswith("`") else ""
     yield _Token(_TEXT, text[: len(text) - len(text.lstrip(" "))])
+    span = f"{ticks}{pad}{code}{pad}{ticks}"
+    if "&" in code:  # Markdown makes `&#58` in a code span `&#58;`: such code is written as HTML
+        span = f"<code>{escape_inline(code)}</code>"
     if code:
-        yield _Token(_MARKUP, f"{ticks}{pad}{code}{pad}{ticks}", escape_inline(code))
+        yield _Token(_MARKUP, span, escape_inline(code))
     yield _Token(_TEXT, text[len(text.rstrip(" ")) :] if code else "")
 
 
