@@ -43,10 +43,12 @@ def open_inside(path: str | Path, root_real: str) -> BinaryIO:
             raise NotInsideError(f"changed while being opened: {path}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    # Outside the try: once fdopen has the descriptor it closes it itself, even when a signal
+    # (SIGTERM's SystemExit) lands inside it; closing it again would hide that exception.
+    return os.fdopen(fd, "rb")
 
 
 def display_path(path: str | Path) -> str:

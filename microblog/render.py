@@ -40,6 +40,25 @@ class SiteEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once a process, kept by name and a checksum of their source (Jinja
+    checks it), so that every build of the preview or the tests does not compile them again."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ()) -> SiteEnvironment:
     """Site templates win file by file; `default/NAME` always reaches the package's own."""
     defaults = jinja2.FileSystemLoader(DEFAULT_TEMPLATES)
@@ -49,6 +68,7 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
     loaders += [defaults, jinja2.PrefixLoader({"default": defaults})]
     env = SiteEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
