@@ -18,6 +18,7 @@ from microblog.problems import Problem, Severity
 from microblog.sources.exports import ExportFiles
 from microblog.text.decode import FORBIDDEN
 from microblog.text.hashtags import find_hashtags
+from microblog.text.html import paragraphs_html
 from microblog.text.linked import Link, LinkCollector, LinkKind, escape_text
 from microblog.text.linkify import TagHref, link_text
 
@@ -215,17 +216,7 @@ def pieces_html(pieces: Iterable[Piece], tag_href: TagHref, links: LinkCollector
             out.append(f'<a href="{address}">{escape_text(piece.shown)}</a>')
         else:
             out.append(link_text(piece.text, tag_href, links.address))
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in "".join(out).split("\n"):
-        if line.strip():
-            current.append(line)
-        elif current:
-            paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
-            current = []
-    if current:
-        paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
-    return "\n".join(paragraphs)
+    return paragraphs_html("".join(out))
 
 
 # -- media -----------------------------------------------------------------------------------

@@ -94,9 +94,15 @@ def plain_text_to_html(text: str, tag_href: TagHref, links: LinkCollector | None
     bare URLs and hashtags linked, blank lines between paragraphs, line breaks as <br>.
     With `links`, every address is left open as a placeholder of its link."""
     url_href = None if links is None else links.address
+    linked = link_text(text.replace("\r\n", "\n"), tag_href, url_href)
+    return sanitize_html(paragraphs_html(linked), links)
+
+
+def paragraphs_html(html: str) -> str:
+    """Lines of inline HTML as paragraphs: blank lines between them, line breaks as <br>."""
     paragraphs: list[str] = []
     current: list[str] = []
-    for line in link_text(text.replace("\r\n", "\n"), tag_href, url_href).split("\n"):
+    for line in html.split("\n"):
         if line.strip():
             current.append(line)
         elif current:
@@ -104,4 +110,4 @@ def plain_text_to_html(text: str, tag_href: TagHref, links: LinkCollector | None
             current = []
     if current:
         paragraphs.append("<p>" + "<br>\n".join(current) + "</p>")
-    return sanitize_html("\n".join(paragraphs), links)
+    return "\n".join(paragraphs)
