@@ -101,6 +101,10 @@ class ItemStream:
             except RecursionError:
                 self._fail(position, f"item {index}: nested too deeply")
                 return None
+            except ValueError as exc:  # an integer of thousands of digits
+                limit = str(exc).partition(":")[0]
+                self._fail(position, f"item {index}: invalid JSON ({limit})")
+                return None
             position = self._read_more(position)
             if self.too_large:
                 return None

@@ -403,16 +403,31 @@ def test_media_linked_out_of_the_site_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (outbox([activity(1)])[:-20], "not valid JSON (cut short?)"),
+        (outbox([activity(1)])[:-20], "item 1: invalid or truncated JSON (Unterminated"),
         (b"", "not valid JSON (cut short?)"),
+        (b"{", "not valid JSON (cut short?) (Expecting value) at line 1 column 2"),
+        (b'{"id": 1} {}', "not valid JSON: more after the collection's end at line 1 column 11"),
         (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),
-        (b'{"orderedItems": [' + b"9" * 5000 + b"]}", "not valid JSON (cut short?)"),
+        (b'{"orderedItems": [' + b"[" * 100_000, "item 1: invalid or truncated JSON: nested too"),
+        (b'{"orderedItems": [' + b"9" * 5000 + b"]}", "item 1: invalid or truncated JSON (Exceeds"),
         (b'{"type": "OrderedCollection", "orderedItems": {"a": 1}}', "no list of activities"),
         (b'{"type": "OrderedCollection", "totalItems": 3}', "no list of activities"),
         (json.dumps([activity(1)]).encode(), "no list of activities"),
         (b'"outbox"', "no list of activities"),
     ],
-    ids=["truncated", "empty", "deep", "huge-number", "dict", "missing", "bare-list", "string"],
+    ids=[
+        "truncated",
+        "empty",
+        "brace",
+        "trailing",
+        "deep",
+        "deep-item",
+        "huge-number",
+        "dict",
+        "missing",
+        "bare-list",
+        "string",
+    ],
 )
 def test_an_unreadable_outbox_is_one_error(data: bytes, message: str) -> None:
     posts, problems = read_bytes(data)
@@ -420,6 +435,28 @@ def test_an_unreadable_outbox_is_one_error(data: bytes, message: str) -> None:
     assert len(problems) == 1 and problems[0].code == "MB091"
     assert problems[0].severity is Severity.ERROR and problems[0].path == OUTBOX
     assert problems[0].message.startswith(message)
+
+
+@given(st.integers(0, 6), st.integers(0), st.booleans())
+def test_a_cut_outbox_keeps_every_status_before_the_cut(count: int, cut: int, indent: bool) -> None:
+    """Cut anywhere, an outbox gives the statuses wholly before the cut, in order, and one
+    error naming the item cut (or what follows the items); uncut, all of them and no error."""
+    items = [activity(number, f"<p>status {number}</p>") for number in range(1, count + 1)]
+    collection = {"type": "OrderedCollection", "orderedItems": items, "totalItems": count}
+    data = json.dumps(collection, indent=1 if indent else None).encode()
+    cut = cut % (len(data) + 1)
+    posts, problems = read_bytes(data[:cut])
+    whole = [p for p in range(1, count + 1) if data.find(b"status %d<" % p) < cut]
+    if cut == len(data):
+        assert problems == [] and [p.text for p in posts] == [f"status {n}" for n in whole]
+        return
+    assert [p.code for p in problems] == ["MB091"]
+    # a status is read when its activity closes before the cut (its text is earlier still)
+    assert [p.text for p in posts] == [f"status {n}" for n in whole[: len(posts)]]
+    assert len(posts) >= len(whole) - 1
+    message = problems[0].message
+    if data.find(b"[") < cut and count and len(posts) < count:  # the items' array began
+        assert message.startswith((f"item {len(posts) + 1}: ", f"after item {len(posts)}: "))
 
 
 def test_an_outbox_too_large_or_missing_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:

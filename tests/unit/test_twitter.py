@@ -523,6 +523,7 @@ def item(number: int, text: str = "fine") -> str:
         (f"window.YTD.direct_messages.part0 = [{item(1)}]", 0, "holds window.YTD.direct_mess"),
         ("<html>tweets</html>", 0, "not a tweets file"),
         (f"window.YTD.tweets.part0 = [{item(1)}, " + "[" * 100_000, 1, "item 2: nested too deep"),
+        (f"window.YTD.tweets.part0 = [{item(1)}, " + "9" * 5000, 1, "item 2: invalid JSON (Exc"),
     ],
 )
 @pytest.mark.parametrize("chunk", [1 << 20, 1, 7, 64])
