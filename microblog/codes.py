@@ -233,8 +233,10 @@ copied. Fix its permissions, or rename it.
 MB090 warning: export file cannot be read
 A file of a Twitter/X or Mastodon export (a folder or the .zip as downloaded) was not read: its
 name leads out of the export (`..`, an absolute path), it is a symbolic link leading out of
-the site, it would inflate far beyond its packed size (a zip bomb), or it is larger than any
-real export file. Nothing outside the export is ever read. Download the export again if it
+the site, it would inflate far beyond its packed size (a zip bomb), its packed data or
+checksum is damaged (every media member of a zip is read through before a page shows it), or
+it is larger than any real export file. A post whose media file was not read is published
+without it. Nothing outside the export is ever read. Download the export again if it
 should be there.
 
 MB091 error: export file cannot be parsed

@@ -154,8 +154,12 @@ class DirectorySink:
         if self._link_unchanged(self.output.joinpath(*parts), target, source):
             return
         source.seek(0)
-        with target.open("xb") as writer:  # never through a link, never twice
-            shutil.copyfileobj(source, writer)
+        try:
+            with target.open("xb") as writer:  # never through a link, never twice
+                shutil.copyfileobj(source, writer)
+        except OSError:
+            target.unlink(missing_ok=True)  # no partial file from a source that broke halfway
+            raise
 
     def _link_unchanged(self, previous: Path, target: Path, source: BinaryIO) -> bool:
         """Hard-link the previous build's identical file instead of writing it again.

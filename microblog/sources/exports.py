@@ -32,6 +32,7 @@ MAX_ZIP_BYTES = 64 * 1024 * 1024 * 1024  # all members of a zip, as declared
 # unbounded call, so a few hundred bytes could become gigabytes before any check.
 _METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError)
+_VERIFY_CHUNK = 1 << 20
 
 
 class ExportError(OSError):
@@ -61,6 +62,14 @@ class ExportFiles:
         if len(data) > limit:
             raise ExportError(f"{name} is larger than {limit >> 20} MB")
         return data
+
+    def verify(self, name: str) -> None:
+        """Prove a member whole and readable before a page shows it, or raise OSError: a zip
+        member is read through (its packed data and checksum checked), so that a damaged one
+        is known as missing before any page links it, not met halfway through its copy."""
+        with self.open(name) as handle:
+            while handle.read(_VERIFY_CHUNK):
+                pass
 
     def close(self) -> None:
         """Let go of the archive (a zip); a folder holds nothing open."""
@@ -120,6 +129,11 @@ class FolderExport(ExportFiles):
         if name not in self._sizes:
             raise ExportError(f"{name} is not in the export")
         return self._sizes[name]
+
+    def verify(self, name: str) -> None:
+        """A file of a folder carries no checksum: open proves it inside the site and
+        readable."""
+        self.open(name).close()
 
     def open(self, name: str) -> BinaryIO:
         safe = safe_member_name(name)

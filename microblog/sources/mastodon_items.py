@@ -228,11 +228,11 @@ def _find(
         fields.problems.append(Problem(path, 0, "MB093", Severity.WARNING, message, action))
         return "", 0
     try:
-        with files.open(member):  # proves it readable: a link leading out is refused here
-            pass
+        files.verify(member)  # whole and readable: a link out or damaged data is refused
     except OSError as exc:
         message = f"item {index}: {where} cannot be read: {exc}"
-        fields.problems.append(Problem(path, 0, "MB090", Severity.WARNING, message, "not read"))
+        action = "the post is published without it"
+        fields.problems.append(Problem(path, 0, "MB090", Severity.WARNING, message, action))
         return "", 0
     return member, size
 

@@ -51,6 +51,10 @@ class ItemReport:
         where = f"item {self.index}: {message}"
         self.problems.append(Problem(self.path, 0, "MB092", Severity.WARNING, where, action))
 
+    def unreadable_media(self, message: str, action: str) -> None:
+        where = f"item {self.index}: {message}"
+        self.problems.append(Problem(self.path, 0, "MB090", Severity.WARNING, where, action))
+
     def missing_media(self, message: str, action: str) -> None:
         where = f"item {self.index}: {message}"
         self.problems.append(Problem(self.path, 0, "MB093", Severity.WARNING, where, action))
@@ -288,11 +292,11 @@ def _read_one(
     if member:
         try:
             size = folder.files.size(member)
-            with folder.files.open(member):  # proves it readable: a bomb or a link out is not
-                pass
-        except OSError:  # ExportError too
-            member = ""
-    if not member:
+            folder.files.verify(member)  # whole and readable: a bomb, a link out, damage are not
+        except OSError as exc:  # ExportError too
+            report.unreadable_media(f"{kind} cannot be read: {exc}", f"linked to {remote}")
+            member, size = "", 0
+    else:
         where = " nor ".join(folder.prefix + name for name in MEDIA_FOLDERS)
         report.missing_media(f"{kind} {file_name} is in neither {where}", f"linked to {remote}")
     width, height = _dimensions(entry)

@@ -62,6 +62,7 @@ class Expectation:
     tags: Mapping[str, int] | None = None
     files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     never: tuple[str, ...] = ()
+    no_files: tuple[str, ...] = ()  # output paths that must not exist
     rebuild: bool = True
 
 
@@ -750,7 +751,7 @@ def _central_entry(
     ) + name  # fmt: skip
 
 
-# -- exports that show known bugs (tests/hostile/known-bugs/, run as strict xfails) ---------
+# -- zips whose data is damaged ---------------------------------------------------------------
 
 
 def _damage(path: Path, name: str) -> None:

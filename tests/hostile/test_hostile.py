@@ -192,6 +192,8 @@ def assert_shared_checks(
             assert snippet in text, f"{name} lacks {snippet!r}"
     for string in expect.never:
         assert files_containing(out, string) == [], f"output holds {string!r}"
+    for name in expect.no_files:
+        assert not (out / name).exists(), f"output has the file {name}"
 
 
 def assert_rebuilds(prepared: Prepared, expect: Expectation, capture: Capture) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -386,6 +387,23 @@ def test_failed_swap_puts_the_old_site_back(
     sink.discard()
     monkeypatch.undo()
     assert tree(output) == before
+
+
+def test_a_copy_that_breaks_leaves_no_partial_file(tmp_path: Path) -> None:
+    from microblog.output import DirectorySink
+
+    class Breaking(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            if self.tell() >= 4096:
+                raise OSError("the source broke")
+            return super().read(min(size or 4096, 4096) if size and size > 0 else 4096)
+
+    sink = DirectorySink(tmp_path / "out")
+    with pytest.raises(OSError, match="broke"):
+        sink.copy("media/big.png", Breaking(b"x" * 100_000))
+    sink.copy("media/small.png", io.BytesIO(b"small"))
+    sink.commit()
+    assert sorted(p.name for p in (tmp_path / "out" / "media").iterdir()) == ["small.png"]
 
 
 def test_relative_urls_in_posts_work_everywhere(make_site: MakeSite, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+import struct
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
@@ -337,6 +338,32 @@ def test_a_zip_reads_as_the_folder(tmp_path: Path) -> None:
     from_folder = read(fixture("export-2022"))
     assert from_zip.posts == from_folder.posts
     assert from_zip.problems == from_folder.problems
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_damaged_zip_member_fails_verification(tmp_path: Path, method: int) -> None:
+    """A member whose bytes were changed after packing, its checksum left as it was, opens
+    fine and reads until its end: `verify` reads it through and so knows it damaged."""
+    archive = tmp_path / "export.zip"
+    photo = bytes(range(256)) * 64
+    with zipfile.ZipFile(archive, "w", method) as zipped:
+        zipped.writestr("data/tweets_media/1-a.png", photo)
+        zipped.writestr("data/tweets_media/2-b.png", photo)
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zipped:
+        info = zipped.getinfo("data/tweets_media/1-a.png")
+    name_length, extra_length = struct.unpack_from("<2H", data, info.header_offset + 26)
+    data[info.header_offset + 30 + name_length + extra_length + info.compress_size - 4] ^= 1
+    archive.write_bytes(bytes(data))
+    files = ZipExport.open_archive(archive, "content/export", os.path.realpath(tmp_path))
+    try:
+        files.verify("data/tweets_media/2-b.png")
+        with files.open("data/tweets_media/1-a.png") as handle:
+            handle.read(1000)  # the start reads well
+        with pytest.raises(ExportError, match=r"1-a\.png is damaged"):
+            files.verify("data/tweets_media/1-a.png")
+    finally:
+        files.close()
 
 
 # -- the older export: the data folder itself, tweet.js, unwrapped items ---------------------
