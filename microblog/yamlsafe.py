@@ -3,8 +3,9 @@
 PyYAML's safe loader still has YAML 1.1 surprises (`no` is False, `010` is 8, `2024-02-30`
 raises ValueError) and expands alias bombs. This loader resolves only `true`/`false` and
 null implicitly, keeps every other scalar a string for the schema to interpret, refuses
-aliases and characters no page can show (escapes like `"\\ud800"`), and turns any failure
-into one `YamlError` with a line number.
+aliases, explicit tags beyond text, lists, mappings, booleans and null, and characters no page
+can show (escapes like `"\\ud800"`), and turns any failure into one `YamlError` with a line
+number.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from microblog.text.decode import C1_CONTROLS, FORBIDDEN
 
 MAX_YAML_CHARS = 256 * 1024
+_LIBYAML_DIFFERS = re.compile("[\t\r\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#|(?:^|[\\s,\\[{])!")
+_MAX_FLOW_FOR_C = 1000  # `[` and `{`: libyaml composes recursively in C, with no depth check
 
 
 class YamlError(Exception):
@@ -31,16 +35,9 @@ class YamlError(Exception):
         self.line = line
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-like implicit typing, no aliases and no duplicate keys."""
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise YamlError(
-                "aliases (*name) are not allowed", event.start_mark.line + 1 if event else 0
-            )
-        return super().compose_node(parent, index)
+class _Strict(SafeConstructor):
+    """YAML 1.2-like implicit typing (resolvers below), no duplicate keys, no character a page
+    cannot show; a Loader with this mixin refuses aliases on its own (see each)."""
 
     def construct_scalar(self, node: ScalarNode | MappingNode) -> Any:
         value = super().construct_scalar(node)
@@ -60,16 +57,58 @@ class _StrictLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_bool(self, node: ScalarNode) -> bool:
+        value = self.construct_scalar(node)
+        if value.lower() not in ("true", "false"):  # `!!bool yes`, `!!bool maybe`
+            raise YamlError(f"{value[:40]!r} is not true or false", node.start_mark.line + 1)
+        return bool(value.lower() == "true")
 
-_StrictLoader.yaml_implicit_resolvers = {}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """Pure Python: the reference, and the one whose messages a person reads."""
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise YamlError(
+                "aliases (*name) are not allowed", event.start_mark.line + 1 if event else 0
+            )
+        return super().compose_node(parent, index)
+
+
+_LOADERS: list[type[Any]] = [_StrictLoader]
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml (its wheels are)
+
+    class _FastStrictLoader(_Strict, yaml.CSafeLoader):
+        """libyaml's parser and composer (C): a composed alias is the very node it names,
+        so `_shared_node` finds it afterwards."""
+
+    _LOADERS.insert(0, _FastStrictLoader)
+
+# Explicit tags give text, lists, mappings, booleans and null only: `!!int`, `!!timestamp`,
+# `!!binary`, `!!set` ... are refused (and `!!int ` alone no longer raises IndexError).
+_Strict.yaml_constructors = {
+    tag: SafeConstructor.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:seq",
+        "tag:yaml.org,2002:map",
+        "tag:yaml.org,2002:null",
+        None,  # any other tag: "could not determine a constructor"
+    )
+}
+_Strict.yaml_constructors["tag:yaml.org,2002:bool"] = _Strict.construct_yaml_bool
+
+for _loader in _LOADERS:
+    _loader.yaml_implicit_resolvers = {}
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,30 +120,78 @@ class YamlDocument:
 
 
 def load_yaml(text: str) -> YamlDocument:
-    """Parse one YAML document; raise YamlError on anything that is not plain, safe data."""
+    """Parse one YAML document; raise YamlError on anything that is not plain, safe data.
+
+    libyaml's C loader reads it where it is there and the text is shallow enough for its
+    recursive composer; any text it refuses, or holding an alias, is read again by the pure
+    Python loader, whose messages and lines are the ones reported. Both give the same data
+    (tests/unit/test_dates_yaml_decode.py compares them on generated texts)."""
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(f"YAML block is larger than {MAX_YAML_CHARS // 1024} KB", 1)
+    if len(_LOADERS) > 1 and _fits_libyaml(text):
+        try:
+            return _load(_LOADERS[0], text)
+        except Exception:
+            pass  # read again below, for the reference's message
+    return load_yaml_python(text)
+
+
+def _fits_libyaml(text: str) -> bool:
+    """Whether libyaml may read `text`: shallow enough, and without what libyaml reads where
+    the Python loader refuses (tabs after a value) or reads otherwise (line breaks beyond
+    `\n`, a byte order mark)."""
+    return text.count("[") + text.count("{") <= _MAX_FLOW_FOR_C and not _LIBYAML_DIFFERS.search(
+        text
+    )
+
+
+def load_yaml_python(text: str) -> YamlDocument:
+    """`load_yaml` by the pure Python loader alone."""
     try:
-        loader = _StrictLoader(text)
-    except yaml.YAMLError as exc:  # the reader refuses control characters up front
-        raise YamlError(_one_line(str(exc))) from None
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return _load(_StrictLoader, text)
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise YamlError(_one_line(exc.problem or str(exc)), line) from None
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+    except Exception as exc:  # PyYAML's constructors raise KeyError, IndexError and more
         raise YamlError(_one_line(str(exc) or type(exc).__name__)) from None
+
+
+def _load(loader_type: type[Any], text: str) -> YamlDocument:
+    try:
+        loader = loader_type(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters up front
+        raise YamlError(_one_line(str(exc))) from None
+    try:
+        node = loader.get_single_node()
+        if loader_type is not _StrictLoader and node is not None and _shared_node(node):
+            raise YamlError("aliases (*name) are not allowed")
+        data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
     if isinstance(node, MappingNode):
         _record_key_lines(node, "", key_lines)
     return YamlDocument(data, key_lines)
+
+
+def _shared_node(root: Node) -> bool:
+    """Whether a node is reached twice: an alias, as libyaml composes it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+    return False
 
 
 def _record_key_lines(node: MappingNode, prefix: str, key_lines: dict[str, int]) -> None:

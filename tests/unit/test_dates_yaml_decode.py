@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microblog.dates import parse_date
 from microblog.text.decode import decode_bytes
-from microblog.yamlsafe import YamlError, load_yaml
+from microblog.yamlsafe import YamlDocument, YamlError, load_yaml, load_yaml_python
 
 MADRID = ZoneInfo("Europe/Madrid")
 
@@ -76,6 +78,10 @@ def test_yaml_keeps_scalars_as_text() -> None:
         "a: &x [1]\nb: *x\n",
         "!!python/object/apply:os.system ['echo']",
         "a: !!timestamp 2024-02-30",
+        "a: !!timestamp 2024-02-01",
+        "a: !!int",  # PyYAML's constructor raised IndexError
+        "a: !!bool maybe",  # and KeyError
+        "a: !!binary aGVsbG8=",
         "[" * 5000,
         "a: b: c",
         "x" * (300 * 1024),
@@ -99,6 +105,48 @@ def test_billion_laughs_is_refused_fast() -> None:
 def test_yaml_raises_only_yaml_error(text: str) -> None:
     with contextlib.suppress(YamlError):
         load_yaml(text)
+
+
+def _outcome(load: Callable[[str], YamlDocument], text: str) -> tuple[object, ...]:
+    try:
+        document = load(text)
+    except YamlError as exc:
+        return ("refused", exc.message, exc.line)
+    return ("read", repr(document.data), document.key_lines)
+
+
+_YAML_PIECES = st.sampled_from(
+    [
+        "a", "b", "key", "tags", "date", "é", "日本", ":", ": ", "- ", "-", "\n", "\n  ", "  ",
+        " ", "\t", "#", " # c", "[", "]", "{", "}", ",", "'", '"', "\\", "&x ", "*x", "!!str ",
+        "!!int ", "!!timestamp ", "!x ", "|", ">", "? ", "---", "...", "%YAML 1.1\n", "yes",
+        "no", "true", "null", "~", "010", "0x1f", "1e3", "2024-02-30", "2024-01-01T10:00:00Z",
+        "\\u00e9", "\\ud800", "\x1b", "\x85", "\u2028", "\ufeff", "\x00", "@", "`",
+    ]
+)  # fmt: skip
+
+
+@settings(deadline=None)
+@given(st.lists(_YAML_PIECES, max_size=40).map("".join) | st.text(max_size=60))
+def test_the_c_loader_reads_as_the_python_loader(text: str) -> None:
+    """libyaml reads where it can; what it reads is what the pure Python loader reads, and
+    what either refuses is refused with the Python loader's message."""
+    assert _outcome(load_yaml, text) == _outcome(load_yaml_python, text)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"date": "2024-01-01", "tags": ["a", "b"], "draft": True, "title": "x: y"},
+        {"media": [{"file": "a.png", "alt": 'é "q"'}], "reply": {"to": "1", "url": "u"}},
+        {"feed": {"items": 20}, "nav": [{"title": "About", "url": "/about/"}]},
+    ],
+)
+@pytest.mark.parametrize("flow", [True, False, None])
+def test_the_c_loader_reads_front_matter_as_the_python_loader(data: object, flow: bool) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    assert _outcome(load_yaml, text) == _outcome(load_yaml_python, text)
+    assert _outcome(load_yaml, text)[0] == "read"
 
 
 def test_decode_boms_and_line_ends() -> None:
