@@ -38,6 +38,7 @@ from microblog.sources.frontmatter import (
     field_text,
 )
 from microblog.sources.record import Draft, read_head, read_tags, slug_with_id, text_digest
+from microblog.text import fastmarkdown
 from microblog.text.html import plain_text_to_html, sanitize_html
 from microblog.text.linked import LinkCollector
 from microblog.text.linkify import linkify_html
@@ -174,8 +175,14 @@ def _cell_units(body: str) -> int:
     return units
 
 
+_PARSER: list[markdown.Markdown] = []  # one a process: building one costs as much as a post
+
+
 def render_markdown(source: str) -> str:
-    return markdown.markdown(source, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    """Python-Markdown's HTML for `source`, from the process's one parser, reset first."""
+    if not _PARSER:
+        _PARSER.append(markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html"))
+    return _PARSER[0].reset().convert(source)
 
 
 def _render(body: str, path: str, line: int) -> tuple[str | None, Problem | None]:
@@ -186,7 +193,7 @@ def _render(body: str, path: str, line: int) -> tuple[str | None, Problem | None
         reason = "more lines, paragraphs, table cells and markup than it can parse quickly"
     else:
         try:
-            return render_markdown(body), None
+            return fastmarkdown.render(body) or render_markdown(body), None
         except RecursionError:
             reason = "nested too deeply"
     problem = Problem(
