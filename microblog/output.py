@@ -21,7 +21,7 @@ from typing import BinaryIO, Protocol
 
 from microblog.config import SiteConfig
 from microblog.outpaths import path_problem
-from microblog.paths import display_path, stays_inside
+from microblog.paths import display_path, is_within
 
 try:
     import fcntl
@@ -122,6 +122,7 @@ class DirectorySink:
     def __init__(self, output: Path) -> None:
         self.output = Path(os.path.abspath(output))
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        self._output_real = os.path.realpath(self.output)  # once: it is checked for each file
         prefix = f".{self.output.name}.microblog-tmp-"
         _remove_abandoned(self.output.parent, prefix)
         temp = None
@@ -170,7 +171,8 @@ class DirectorySink:
         """
         try:
             size = source.seek(0, os.SEEK_END)
-            if not stays_inside(previous, self.output) or previous.stat().st_size != size:
+            inside = is_within(os.path.realpath(previous), self._output_real)
+            if not inside or previous.stat().st_size != size:
                 return False  # only the previous build's own regular files are reused
             if not _same_bytes(previous, source):
                 return False

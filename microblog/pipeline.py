@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape as xml_escape
 
+import jinja2
+
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import SiteConfig, check_content_folder
 from microblog.feeds import make_feeds
@@ -17,9 +19,10 @@ from microblog.media import copy_media, media_to_copy
 from microblog.model import Post
 from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pages import REDIRECT_TEMPLATE, Page, plan_pages
+from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
-from microblog.render import make_environment, render_page
+from microblog.render import RenderError, make_environment, render_page
 from microblog.site_templates import inspect_templates
 from microblog.sources import ExportSummary, read_content
 from microblog.sources.gitdates import is_shallow_clone, line_histories
@@ -93,8 +96,7 @@ def build_site(
     pages, problems = plan_pages(config, content.timeline, content.tags)
     urls = Urls(config)
     env = make_environment(config, urls, content.timeline.posts)
-    for page in pages:
-        sink.write(page.path, render_page(env, page))
+    _render_pages(env, pages, sink)
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
     for path, data in make_all_feeds(config, urls, content, fallback):
@@ -121,6 +123,25 @@ def build_site(
         + tuple(static_problems),
         seconds=time.perf_counter() - started,
     )
+
+
+def _render_pages(env: jinja2.Environment, pages: list[Page], sink: Sink) -> None:
+    """Render and write every page, over the machine's cores when the site is large and the
+    sink a folder (each worker writes its own pages). The first page that fails, in plan
+    order, raises its RenderError, as in one process."""
+    workers = workers_for(len(pages)) if isinstance(sink, DirectorySink) else 1
+
+    def render_chunk(chunk: Sequence[Page]) -> Problem | None:
+        for page in chunk:
+            try:
+                sink.write(page.path, render_page(env, page))
+            except RenderError as exc:
+                return exc.problem  # a Problem crosses from a worker; the exception would not
+        return None
+
+    for problem in map_chunks(render_chunk, pages, workers):
+        if problem is not None:
+            raise RenderError(problem)
 
 
 def site_file_problems(config: SiteConfig) -> list[Problem]:

@@ -4,12 +4,13 @@ that feeds them."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from microblog.config import SiteConfig
 from microblog.model import Post
+from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.sources.discover import ContentFile, find_content_files
@@ -85,11 +86,21 @@ def read_content(config: SiteConfig) -> ReadResult:
             root = zip_export_root(site, item.relative)
             if root is not None:
                 roots.append(root)
-    for item in found:
-        suffix = PurePosixPath(item.relative).suffix.lower()
-        if suffix in READERS and not inside_export(item.relative, roots):
-            result.files.append(item)
-            _add(result, read_file(item, config))
+    posts = [
+        item
+        for item in found
+        if PurePosixPath(item.relative).suffix.lower() in READERS
+        and not inside_export(item.relative, roots)
+    ]
+    site_real = os.path.realpath(site)
+
+    def read_chunk(chunk: Sequence[ContentFile]) -> list[FileRecords]:
+        return [read_file(item, config, site_real) for item in chunk]
+
+    chunks = map_chunks(read_chunk, posts, workers_for(len(posts)))
+    for item, records in zip(posts, (one for chunk in chunks for one in chunk), strict=True):
+        result.files.append(item)
+        _add(result, records)
     for root in roots:
         result.files.append(ContentFile(site.joinpath(*root.relative.split("/")), root.relative))
         records = read_export(site, root, config)
@@ -133,10 +144,11 @@ def read_export(site_dir: Path, root: ExportRoot, config: SiteConfig) -> FileRec
     return FileRecords(tuple(posts), tuple(files.problems) + tuple(problems))
 
 
-def read_file(item: ContentFile, config: SiteConfig) -> FileRecords:
-    """The records of one post file: read its bytes, then `parse_file` them."""
+def read_file(item: ContentFile, config: SiteConfig, site_real: str = "") -> FileRecords:
+    """The records of one post file: read its bytes, then `parse_file` them. `site_real` is
+    the site folder's real path, when the caller has it."""
     try:
-        raw = _read_bytes(item.path, os.path.realpath(config.site_dir))
+        raw = _read_bytes(item.path, site_real or os.path.realpath(config.site_dir))
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return FileRecords(problems=(_error(item.relative, "MB040", message),))
