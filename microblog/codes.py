@@ -266,6 +266,12 @@ MB095 error: imported post or media file cannot be written
 into the content folder (no permission, a full disk, a name the file system refuses). The
 other posts are still written, and the command exits 1. Fix the cause and run the import
 again: it writes only what is not there yet.
+
+MB100 warning: build cache cannot be read
+`.microblog-cache/last-build.json`, where a build remembers what it read and wrote so that
+the next one can skip work when nothing changed, is damaged, cut short or written by another
+version. It is never trusted: the build runs in full and writes a new one. Nothing to do;
+delete `.microblog-cache/` if the warning comes back.
 """
 
 

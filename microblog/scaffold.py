@@ -138,7 +138,9 @@ def init_site(folder: Path, *, now: datetime, force: bool = False) -> InitResult
     files = {
         "site.yaml": SITE_YAML,
         ".gitignore": "# The built site: made by `microblog build`, published by the workflow.\n"
-        "/_site/\n",
+        "/_site/\n"
+        "# What the last build read and wrote, so that the next can skip unchanged work.\n"
+        "/.microblog-cache/\n",
         WELCOME_POST: post_document(WELCOME_TEXT, now),
     }
     for relative in files:

@@ -22,7 +22,7 @@ from microblog.cli.common import (
     site_options,
     source_date_epoch,
 )
-from microblog.cli.report import err, print_build_summary, report_problems
+from microblog.cli.report import build_summary, err, print_build_summary, report_problems
 from microblog.config import check_content_folder
 from microblog.output import check_output_folder
 from microblog.paths import display_path
@@ -125,7 +125,7 @@ def _report_preview_build(report: BuildReport, *, verbose: bool) -> None:
         return
     if not report.changed:  # the first build: the same report as `microblog build`
         report_problems(report.result.problems, verbose=verbose)
-        print_build_summary(report.result, report.config)
+        print_build_summary(build_summary(report.result, report.config), report.result.seconds)
         return
     problems = [p for p in report.result.problems if verbose or is_problem(p)]
     report_problems(problems, verbose=verbose)

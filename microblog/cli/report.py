@@ -5,6 +5,7 @@ The command line is the only place that prints: the library returns problems as 
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -17,14 +18,26 @@ from microblog.render import NETWORK_NAMES
 SHOWN_PROBLEMS = 200
 
 
-def print_build_summary(result: BuildResult, config: SiteConfig) -> None:
-    print_content_summary(result.content, result.problems, sys.stdout)
+def build_summary(result: BuildResult, config: SiteConfig) -> str:
+    """The summary of a build; its last line ends where the build's time goes (" 1.20 s")."""
+    stream = io.StringIO()
+    print_content_summary(result.content, result.problems, stream)
     timeline = result.content.timeline
-    sys.stdout.write(
+    stream.write(
         f"wrote {result.pages} pages, {result.feeds} feeds ({result.feed_posts} of "
         f"{len(timeline.posts)} posts dated and in feeds), {result.static_files} other files"
-        f" to {config.output_dir} in {result.seconds:.2f} s\n"
+        f" to {config.output_dir} in"
     )
+    return stream.getvalue()
+
+
+def print_build_summary(summary: str, seconds: float, *, unchanged: bool = False) -> None:
+    """The summary, with the time taken; `unchanged` when nothing needed building."""
+    if unchanged:
+        head, _, last = summary.rpartition("\n")
+        last = last.replace("wrote ", "nothing changed since the last build: kept ", 1)
+        summary = f"{head}\n{last}" if head else last
+    sys.stdout.write(f"{summary} {seconds:.2f} s\n")
     sys.stdout.flush()
 
 

@@ -8,10 +8,12 @@ import json
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from typing import NoReturn
 
+from microblog.buildcache import BuildCache
 from microblog.cli.common import (
     EXIT_FATAL,
     EXIT_OK,
@@ -23,7 +25,13 @@ from microblog.cli.common import (
     site_options,
     source_date_epoch,
 )
-from microblog.cli.report import err, print_build_summary, print_content_summary, report_problems
+from microblog.cli.report import (
+    build_summary,
+    err,
+    print_build_summary,
+    print_content_summary,
+    report_problems,
+)
 from microblog.codes import UnknownCodeError, explain, list_codes
 from microblog.config import ConfigError, check_content_folder
 from microblog.output import OutputError
@@ -41,6 +49,11 @@ def add_site_commands(commands: argparse._SubParsersAction[Parser]) -> None:
         "--strict",
         action="store_true",
         help="exit 1 when any post, template or static file had a problem",
+    )
+    build.add_argument(
+        "--clean",
+        action="store_true",
+        help="build in full, even when nothing changed since the last build",
     )
     check = commands.add_parser(
         "check", help="read every post, template and static file and report problems"
@@ -94,10 +107,19 @@ def _terminate_cleanly() -> Iterator[None]:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     config = load(args, overrides_of(args))
+    epoch = source_date_epoch()
+    cache = BuildCache.for_build(config, epoch)
+    last = None if args.clean else cache.unchanged()
+    if last is not None:  # nothing changed: nothing to render or write
+        report_problems(tuple(cache.problems) + last.problems, verbose=args.verbose)
+        print_build_summary(last.summary, time.perf_counter() - started, unchanged=True)
+        has_problems = any(is_problem(p) for p in last.problems)
+        return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
     try:
         with _terminate_cleanly():
-            result = build_to_folder(config, source_date_epoch=source_date_epoch())
+            result = build_to_folder(config, source_date_epoch=epoch)
     except (RenderError, OSError) as exc:
         err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
         err(f"build failed: {config.output_dir} was left as it was")
@@ -110,7 +132,10 @@ def run_build(args: argparse.Namespace) -> int:
         err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
         err(f"build failed: {config.output_dir} was left as it was")
         return EXIT_PROBLEMS
-    report_problems(result.problems, verbose=args.verbose)
-    print_build_summary(result, config)
+    problems = tuple(cache.problems) + result.problems
+    report_problems(problems, verbose=args.verbose)
+    summary = build_summary(result, config)
+    print_build_summary(summary, result.seconds)
+    cache.remember(result.problems, summary)
     has_problems = any(is_problem(p) for p in result.problems)
     return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from microblog.buildcache import CACHE_FOLDER, output_digest
 from microblog.cli import main
 from microblog.config import load_config
 from microblog.text.slugs import is_safe_segment
@@ -69,7 +70,7 @@ def test_hostile_case(
     expect = load_expectation(case)
     prepared = prepare_case(case, tmp_path)
     monkeypatch.chdir(prepared.site)  # problems then name `site.yaml` and `content/...`
-    before = snapshot_tree(tmp_path, exclude=[prepared.output])
+    before = snapshot_tree(tmp_path, exclude=[prepared.output, prepared.site / CACHE_FOLDER])
 
     check_code, json_out, check_err = capture("check", "--json", "--verbose")
     build_code, _, build_err = capture("build", "--output", str(prepared.output))
@@ -88,7 +89,12 @@ def test_hostile_case(
         if expect.build == 0:
             assert_shared_checks(prepared, records, expect)
             assert_rebuilds(prepared, expect, capture)
-    assert diff_snapshots(before, snapshot_tree(tmp_path, exclude=[prepared.output])) == []
+    assert (
+        diff_snapshots(
+            before, snapshot_tree(tmp_path, exclude=[prepared.output, prepared.site / CACHE_FOLDER])
+        )
+        == []
+    )
 
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -104,13 +110,18 @@ def test_golden_site_passes_the_shared_checks(
     plant_canary(site, outside)
     prepared = Prepared(tmp_path, site, outside, tmp_path / "out")
     monkeypatch.chdir(site)
-    before = snapshot_tree(tmp_path, exclude=[prepared.output])
+    before = snapshot_tree(tmp_path, exclude=[prepared.output, prepared.site / CACHE_FOLDER])
     _, json_out, _ = capture("check", "--json")
     assert capture("build", "--output", str(prepared.output))[0] == 0
     records = json.loads(json_out)
     assert_records(records, Expectation(about=case, check=1, build=0))
     assert_shared_checks(prepared, records, Expectation(about=case, check=1, build=0))
-    assert diff_snapshots(before, snapshot_tree(tmp_path, exclude=[prepared.output])) == []
+    assert (
+        diff_snapshots(
+            before, snapshot_tree(tmp_path, exclude=[prepared.output, prepared.site / CACHE_FOLDER])
+        )
+        == []
+    )
 
 
 def assert_fatal_config(check_err: str, build_err: str, prepared: Prepared) -> None:
@@ -197,13 +208,18 @@ def assert_shared_checks(
 
 
 def assert_rebuilds(prepared: Prepared, expect: Expectation, capture: Capture) -> None:
-    """A second build over the first is byte-identical; --strict fails on any problem."""
+    """A second full build over the first is byte-identical; a third, with nothing changed,
+    writes nothing (the build cache); --strict fails on any problem."""
     if not expect.rebuild:
         return
     first = tree_digest(prepared.output)
-    code, _, _ = capture("build", "--output", str(prepared.output))
+    code, _, _ = capture("build", "--clean", "--output", str(prepared.output))
     assert code == 0
     assert tree_digest(prepared.output) == first
+    written = output_digest(prepared.output)
+    code, _, _ = capture("build", "--output", str(prepared.output))
+    assert code == 0
+    assert output_digest(prepared.output) == written
     if expect.strict is not None:
         code, _, _ = capture("build", "--strict", "--output", str(prepared.output))
         assert code == expect.strict

@@ -28,6 +28,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from microblog.buildcache import CACHE_FOLDER
 from microblog.cli import main
 from microblog.text.decode import C1_CONTROLS, FORBIDDEN
 from tests.support.sitechecks import (
@@ -306,7 +307,7 @@ def test_random_sites_check_and_build(example: RandomSite) -> None:
         work = Path(temp)
         site = write_site(example, work)
         output = work / "out"
-        before = snapshot_tree(work, exclude=[output])
+        before = snapshot_tree(work, exclude=[output, site / CACHE_FOLDER])
         config = str(site / "site.yaml")
         check_code, check_out, check_err = run("check", "--json", "--verbose", "--config", config)
         build_code, _, build_err = run("build", "--config", config, "--output", str(output))
@@ -324,9 +325,11 @@ def test_random_sites_check_and_build(example: RandomSite) -> None:
             assert build_code == 0, build_err
             check_built_site(output, records)
             first = tree_digest(output)
-            assert run("build", "--config", config, "--output", str(output))[0] == 0
+            assert run("build", "--clean", "--config", config, "--output", str(output))[0] == 0
             assert tree_digest(output) == first
-        assert diff_snapshots(before, snapshot_tree(work, exclude=[output])) == []
+        assert (
+            diff_snapshots(before, snapshot_tree(work, exclude=[output, site / CACHE_FOLDER])) == []
+        )
 
 
 def check_built_site(output: Path, records: list[dict[str, object]]) -> None:

@@ -1,0 +1,235 @@
+"""The last build, remembered in `.microblog-cache/`: a build whose inputs and output are as
+the last build left them does nothing.
+
+Before a build, every input it reads is fingerprinted: the site's content, templates and
+static folders walked as the build walks them (each file's bytes hashed; a file over 8 MB by
+its size, time and inode), site.yaml, the settings with their command-line overrides, the
+output folder, `SOURCE_DATE_EPOCH`, the git commit when dates come from git, and the code
+and default templates of microblog and of the libraries that shape the output. After a
+successful build the fingerprint is kept with a digest of the output folder (each file's
+name, size, time and inode) and what the build reported. The next build with the same
+fingerprint, over an output folder with that digest, re-renders nothing and writes nothing:
+it reports what the last one did. Anything else builds in full.
+
+The state file is JSON, written whole and renamed into place (two builds at once leave one
+or the other); one that cannot be read, or of another format, is discarded with a warning
+(MB100) and never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Final
+
+import microblog
+from microblog.config import SiteConfig
+from microblog.problems import Problem, Severity
+from microblog.walk import Found, Tree, walk
+
+CACHE_FOLDER: Final = ".microblog-cache"
+STATE_FILE: Final = "last-build.json"
+FORMAT: Final = "microblog-last-build-1"
+HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
+_LIBRARIES: Final = ("jinja2", "markdown", "nh3", "feedgen", "PyYAML", "ftfy", "MarkupSafe")
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What a build reported, for a later one over unchanged inputs to report again."""
+
+    problems: tuple[Problem, ...]
+    summary: str  # the summary's lines; the last one ends where the build's time would go
+
+
+@dataclass
+class BuildCache:
+    """The build cache of one site, for one build: `fingerprint` is taken on creation."""
+
+    config: SiteConfig
+    fingerprint: str
+    problems: list[Problem] = field(default_factory=list)  # MB100: a state discarded
+
+    @classmethod
+    def for_build(cls, config: SiteConfig, source_date_epoch: int | None) -> BuildCache:
+        return cls(config, input_fingerprint(config, source_date_epoch))
+
+    @property
+    def state_path(self) -> Path:
+        return self.config.site_dir / CACHE_FOLDER / STATE_FILE
+
+    def unchanged(self) -> LastBuild | None:
+        """What the last build reported, when its inputs and its output are as it left them."""
+        state = self._read_state()
+        if state is None or state["fingerprint"] != self.fingerprint:
+            return None
+        if state["output"] != os.path.realpath(self.config.output_dir):
+            return None
+        if state["tree"] != output_digest(self.config.output_dir):
+            return None
+        return LastBuild(tuple(state["problems"]), state["summary"])
+
+    def remember(self, problems: tuple[Problem, ...], summary: str) -> None:
+        """Keep this build's fingerprint, output digest and report (after a successful build
+        whose inputs were fingerprinted before it read them)."""
+        state = {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "output": os.path.realpath(self.config.output_dir),
+            "tree": output_digest(self.config.output_dir),
+            "problems": [_problem_fields(problem) for problem in problems],
+            "summary": summary,
+        }
+        folder = self.state_path.parent
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            folder.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".last-build-", dir=folder)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(state, out, ensure_ascii=False, sort_keys=True)
+                Path(temporary).replace(self.state_path)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+
+    def _read_state(self) -> dict[str, Any] | None:
+        path = self.state_path
+        if path.is_symlink() or not path.is_file():
+            return None
+        try:
+            state = json.loads(path.read_bytes())
+            if not isinstance(state, dict) or state.get("format") != FORMAT:
+                raise ValueError(f"not of format {FORMAT}")
+            for key in ("fingerprint", "output", "tree", "summary"):
+                if not isinstance(state.get(key), str):
+                    raise ValueError(f"no {key!r}")
+            state["problems"] = [_problem_of(fields) for fields in state.get("problems", ())]
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            shown = f"{CACHE_FOLDER}/{STATE_FILE}"
+            message = f"build cache cannot be read ({_short(exc)})"
+            self.problems.append(
+                Problem(shown, 0, "MB100", Severity.WARNING, message, "discarded; a full build")
+            )
+            return None
+        return state
+
+
+def input_fingerprint(config: SiteConfig, source_date_epoch: int | None) -> str:
+    """A digest of everything a build of `config` reads."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            text = str(part).encode("utf-8", "surrogatepass")
+            digest.update(len(text).to_bytes(8, "big") + text)
+
+    add(FORMAT, microblog.__version__, sys.version, source_date_epoch)
+    for library in _LIBRARIES:
+        try:
+            add(library, metadata.version(library))
+        except metadata.PackageNotFoundError:
+            add(library, "-")
+    add(config.fingerprint(), os.path.realpath(config.output_dir))
+    with contextlib.suppress(OSError):
+        add("site.yaml", hashlib.sha256(config.config_path.read_bytes()).hexdigest())
+    site = config.site_dir
+    for name, tree in (
+        ("content", Tree(config.content_dir, inside=site)),
+        ("templates", Tree(config.templates_dir, inside=site)),
+        ("static", Tree(config.static_dir, inside=site, keep_hidden=frozenset({".well-known"}))),
+    ):
+        _add_tree(add, name, tree, config.output_dir, contents=True)
+    package = Path(microblog.__file__).parent
+    _add_tree(add, "package", Tree(package, inside=package), package / "__pycache__", False)
+    if config.dates_from_git:
+        add("git", _git_head(site))
+    return digest.hexdigest()
+
+
+def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, contents: bool) -> None:
+    add(name)
+    for entry in walk(tree, exclude=[exclude, tree.root / CACHE_FOLDER]):
+        if not isinstance(entry, Found):
+            add("skipped", entry.relative, entry.reason.value, entry.detail)
+            continue
+        try:
+            status = entry.path.stat()
+            if contents and status.st_size <= HASHED_BYTES:
+                add(entry.relative, hashlib.sha256(entry.path.read_bytes()).hexdigest())
+            else:
+                add(entry.relative, status.st_size, status.st_mtime_ns, status.st_ino)
+        except OSError as exc:
+            add(entry.relative, "unreadable", exc.errno)
+
+
+def _git_head(site: Path) -> str:
+    """The commit checked out (git dates change with it), or "" outside a repository."""
+    git = shutil.which("git")
+    if git is None:
+        return ""
+    try:
+        done = subprocess.run(
+            [git, "-C", str(site), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def output_digest(output: Path) -> str:
+    """Each file and folder of the output, by name, size, modification time and inode: what
+    a person or a tool changing the output folder changes."""
+    digest = hashlib.sha256()
+    if output.is_symlink() or not output.is_dir():
+        return ""
+    for folder, folders, files in os.walk(output):
+        folders.sort()
+        for name in sorted(files) + folders:
+            path = Path(folder, name)
+            try:
+                status = path.lstat()
+            except OSError:
+                continue
+            relative = path.relative_to(output).as_posix()
+            line = f"{relative}\0{status.st_mode}\0{status.st_size}\0{status.st_mtime_ns}"
+            digest.update(f"{line}\0{status.st_ino}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _problem_fields(problem: Problem) -> list[object]:
+    return [
+        problem.path,
+        problem.line,
+        problem.code,
+        problem.severity.value,
+        problem.message,
+        problem.action,
+    ]
+
+
+def _problem_of(fields: object) -> Problem:
+    if not isinstance(fields, list) or len(fields) != 6:
+        raise ValueError("a problem is not six fields")
+    path, line, code, severity, message, action = fields
+    if not all(isinstance(value, str) for value in (path, code, message, action)):
+        raise ValueError("a problem field is not text")
+    if not isinstance(line, int):
+        raise ValueError("a problem's line is not a number")
+    return Problem(path, line, code, Severity(severity), message, action)
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__

@@ -1,0 +1,185 @@
+"""The build cache: a build over unchanged inputs writes nothing; after any change the output
+is the one a clean build gives; a damaged cache is discarded with a warning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microblog.buildcache import CACHE_FOLDER, STATE_FILE
+from microblog.cli import main
+from tests.conftest import REPO, write_site
+from tests.support.sitechecks import diff_snapshots, snapshot_tree, tree_digest
+
+MASTODON = REPO / "tests/fixtures/mastodon/full"
+
+
+def new_site(root: Path) -> Path:
+    posts = {
+        f"content/p{n}.md": f"---\ndate: 2024-03-{n:02d}T10:00:00Z\n---\nPost {n} #Tag{n % 3}\n"
+        for n in range(1, 8)
+    }
+    return write_site(root, posts, dates_from_git="false", posts_per_page="3")
+
+
+def build(site: Path, output: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    code = main(["build", "--config", str(site / "site.yaml"), "--output", str(output), *extra])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out + err
+
+
+def clean_build_of(site: Path, work: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """The output a clean build of a copy of `site` gives, cache left behind."""
+    copy = work / "clean-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, symlinks=True, ignore=shutil.ignore_patterns(CACHE_FOLDER))
+    shutil.rmtree(work / "clean-out", ignore_errors=True)
+    build(copy, work / "clean-out", capsys, "--clean")
+    return tree_digest(work / "clean-out")
+
+
+def test_a_build_with_nothing_changed_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    (site / "content/bad.md").write_text("---\ndate: 2024-13-45\n---\nbad date\n", "utf-8")
+    first = build(site, output, capsys)
+    assert " warning MB0" in first
+    before = snapshot_tree(tmp_path, exclude=[])
+    again = build(site, output, capsys)
+    assert (
+        diff_snapshots(before, snapshot_tree(tmp_path, exclude=[]), compare_dir_mtimes=True) == []
+    )
+    assert "nothing changed since the last build: kept" in again
+    # the same problems, reported again; --strict fails on them as a full build would
+    assert [line for line in again.splitlines() if " MB0" in line] == [
+        line for line in first.splitlines() if " MB0" in line
+    ]
+    code = main(["build", "--config", str(site / "site.yaml"), "--output", str(output), "--strict"])
+    assert code == 1
+    capsys.readouterr()
+
+
+def test_a_damaged_cache_is_discarded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    state = site / CACHE_FOLDER / STATE_FILE
+    good = json.loads(state.read_text("utf-8"))
+    for damaged in (
+        b"{not json",
+        state.read_bytes()[:40],
+        json.dumps({**good, "format": "microblog-last-build-0"}).encode(),
+        json.dumps({**good, "problems": [["a", "x", "MB001", "error", "m", ""]]}).encode(),
+        b"\xff\xfe",
+    ):
+        state.write_bytes(damaged)
+        (output / "index.html").write_text("tampered", "utf-8")
+        said = build(site, output, capsys)
+        assert "warning MB100 build cache cannot be read" in said
+        assert "nothing changed" not in said
+        assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+    assert "nothing changed" in build(site, output, capsys)  # the new state is trusted
+
+
+Edit = Callable[[Path, int], None]
+
+
+def add_post(site: Path, n: int) -> None:
+    (site / f"content/new{n}.md").write_text(
+        f"---\ndate: 2024-04-{1 + n % 27:02d}\n---\nNew #Fresh\n"
+    )
+
+
+def edit_post(site: Path, n: int) -> None:
+    posts = sorted((site / "content").glob("*.md"))
+    if posts:
+        with posts[n % len(posts)].open("a", encoding="utf-8") as post:
+            post.write(f"\nEdited {n}. #Edited\n")
+
+
+def delete_post(site: Path, n: int) -> None:
+    posts = sorted((site / "content").glob("*.md"))
+    if len(posts) > 1:
+        posts[n % len(posts)].unlink()
+
+
+def rename_post(site: Path, n: int) -> None:
+    posts = sorted((site / "content").glob("*.md"))
+    if posts:
+        posts[n % len(posts)].rename(site / f"content/renamed{n}.md")
+
+
+def change_template(site: Path, n: int) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    base = (REPO / "microblog/templates/base.html").read_text("utf-8")
+    (site / "templates/base.html").write_text(base.replace("</footer>", f"<p>v{n}</p></footer>"))
+
+
+def change_stylesheet(site: Path, n: int) -> None:
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static/style.css").write_text(f"body {{ margin: {n}px; }}\n", "utf-8")
+
+
+def change_config(site: Path, n: int) -> None:
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text("utf-8").splitlines() if "title" not in line]
+    config.write_text("\n".join([f"title: Site {n}", *lines]) + "\n", "utf-8")
+
+
+def add_export(site: Path, n: int) -> None:
+    target = site / f"content/mastodon{n}"
+    if not target.exists():
+        shutil.copytree(MASTODON, target)
+
+
+def touch_only(site: Path, n: int) -> None:
+    posts = sorted((site / "content").glob("*.md"))
+    if posts:
+        posts[n % len(posts)].write_bytes(posts[n % len(posts)].read_bytes())
+
+
+def tamper_output(site: Path, n: int) -> None:
+    pages = sorted((site.parent / "out").rglob("*.html"))
+    if pages:
+        pages[n % len(pages)].unlink()
+
+
+EDITS: list[Edit] = [
+    add_post,
+    edit_post,
+    delete_post,
+    rename_post,
+    change_template,
+    change_stylesheet,
+    change_config,
+    add_export,
+    touch_only,
+    tamper_output,
+]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+def test_after_any_edits_the_output_is_a_clean_builds(
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    edits: list[tuple[Edit, int]],
+) -> None:
+    work = tmp_path_factory.mktemp("edits")
+    site, output = new_site(work / "site"), work / "out"
+    build(site, output, capsys)
+    for edit, number in edits:
+        edit(site, number)
+        build(site, output, capsys)
+        assert tree_digest(output) == clean_build_of(site, work, capsys), edit.__name__
