@@ -163,7 +163,8 @@ def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, contents: bool) ->
         try:
             status = entry.path.stat()
             if contents and status.st_size <= HASHED_BYTES:
-                add(entry.relative, hashlib.sha256(entry.path.read_bytes()).hexdigest())
+                with entry.path.open("rb") as handle:
+                    add(entry.relative, hashlib.sha256(handle.read()).hexdigest())
             else:
                 add(entry.relative, status.st_size, status.st_mtime_ns, status.st_ino)
         except OSError as exc:
@@ -192,21 +193,30 @@ def _git_head(site: Path) -> str:
 def output_digest(output: Path) -> str:
     """Each file and folder of the output, by name, size, modification time and inode: what
     a person or a tool changing the output folder changes."""
-    digest = hashlib.sha256()
     if output.is_symlink() or not output.is_dir():
         return ""
-    for folder, folders, files in os.walk(output):
-        folders.sort()
-        for name in sorted(files) + folders:
-            path = Path(folder, name)
+    lines: list[str] = []
+    pending = [("", str(output))]
+    while pending:
+        relative, folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            lines.append(f"{relative}\0unlistable\0{exc.errno}")
+            continue
+        for entry in entries:
+            name = f"{relative}/{entry.name}" if relative else entry.name
             try:
-                status = path.lstat()
+                status = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            relative = path.relative_to(output).as_posix()
-            line = f"{relative}\0{status.st_mode}\0{status.st_size}\0{status.st_mtime_ns}"
-            digest.update(f"{line}\0{status.st_ino}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+            size, mtime, inode = status.st_size, status.st_mtime_ns, status.st_ino
+            lines.append(f"{name}\0{status.st_mode}\0{size}\0{mtime}\0{inode}")
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((name, entry.path))
+    lines.sort()
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _problem_fields(problem: Problem) -> list[object]:

@@ -27,7 +27,6 @@ from microblog.config import check_content_folder
 from microblog.output import check_output_folder
 from microblog.paths import display_path
 from microblog.problems import is_problem
-from microblog.scaffold import ScaffoldError, init_site, new_post, open_in_editor
 
 if TYPE_CHECKING:
     from microblog.preview import BuildReport
@@ -134,6 +133,8 @@ def _report_preview_build(report: BuildReport, *, verbose: bool) -> None:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from microblog.scaffold import ScaffoldError, new_post, open_in_editor
+
     config = load(args)
     check_content_folder(config, must_exist=False)  # new makes it, but only inside the site
     try:
@@ -160,6 +161,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from microblog.scaffold import ScaffoldError, init_site
+
     try:
         result = init_site(args.folder, now=datetime.now(UTC), force=args.force)
     except ScaffoldError as exc:

@@ -9,7 +9,6 @@ from pathlib import Path
 from microblog.cli.common import EXIT_FATAL, EXIT_OK, EXIT_PROBLEMS, Parser, common_options, load
 from microblog.cli.report import count, err, report_problems
 from microblog.config import check_content_folder
-from microblog.importer import ImportRefusedError, import_path
 from microblog.paths import display_path
 from microblog.problems import Severity
 
@@ -27,6 +26,8 @@ def add_import_command(commands: argparse._SubParsersAction[Parser]) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from microblog.importer import ImportRefusedError, import_path
+
     config = load(args)
     check_content_folder(config, must_exist=False)  # import writes there, and only there
     try:

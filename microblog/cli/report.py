@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from microblog.config import SiteConfig
-from microblog.pipeline import BuildResult, Content
 from microblog.problems import Problem, Severity
-from microblog.render import NETWORK_NAMES
+
+if TYPE_CHECKING:  # the pipeline is imported by the commands that build
+    from microblog.config import SiteConfig
+    from microblog.pipeline import BuildResult, Content
 
 SHOWN_PROBLEMS = 200
 
@@ -64,6 +65,8 @@ def print_content_summary(content: Content, problems: Sequence[Problem], stream:
         f"{count(content.repairs, 'text repair')}, {count(errors, 'error')},"
         f" {count(warnings, 'warning')}",
     ]
+    from microblog.render import NETWORK_NAMES
+
     for export in content.exports:
         kind = NETWORK_NAMES.get(export.root.kind, export.root.kind)
         left_out = "; ".join(export.left_out)

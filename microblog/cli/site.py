@@ -35,10 +35,7 @@ from microblog.cli.report import (
 from microblog.codes import UnknownCodeError, explain, list_codes
 from microblog.config import ConfigError, check_content_folder
 from microblog.output import OutputError
-from microblog.pipeline import build_to_folder, read_site, site_file_problems
 from microblog.problems import is_problem
-from microblog.render import RenderError
-from microblog.urls import Urls
 
 
 def add_site_commands(commands: argparse._SubParsersAction[Parser]) -> None:
@@ -65,6 +62,9 @@ def add_site_commands(commands: argparse._SubParsersAction[Parser]) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from microblog.pipeline import read_site, site_file_problems
+    from microblog.urls import Urls
+
     config = load(args)
     check_content_folder(config)
     content = read_site(config)
@@ -117,6 +117,10 @@ def run_build(args: argparse.Namespace) -> int:
         print_build_summary(last.summary, time.perf_counter() - started, unchanged=True)
         has_problems = any(is_problem(p) for p in last.problems)
         return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
+    # imported here, not at the top: a build with nothing changed never needs them
+    from microblog.pipeline import build_to_folder
+    from microblog.render import RenderError
+
     try:
         with _terminate_cleanly():
             result = build_to_folder(config, source_date_epoch=epoch)
