@@ -125,7 +125,8 @@ class _Walker:
     ) -> Iterator[Found | Skipped]:
         path = Path(entry.path)
         link = entry.is_symlink()
-        real = os.path.realpath(path) if link else str(Path(parent_real, entry.name))
+        # a string join: a second Path for each entry costs a third of walking a large tree
+        real = os.path.realpath(path) if link else os.path.join(parent_real, entry.name)  # noqa: PTH118
         if link and not is_within(real, self.inside_real):
             yield Skipped(path, relative, Skip.OUTSIDE)
         elif is_dir:
