@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +39,7 @@ from microblog.walk import Found, Tree, walk
 
 CACHE_FOLDER: Final = ".microblog-cache"
 STATE_FILE: Final = "last-build.json"
-FORMAT: Final = "microblog-last-build-1"
+FORMAT: Final = "microblog-last-build-2"
 HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
 _LIBRARIES: Final = ("jinja2", "markdown", "nh3", "feedgen", "PyYAML", "ftfy", "MarkupSafe")
 
@@ -56,12 +57,19 @@ class BuildCache:
     """The build cache of one site, for one build: `fingerprint` is taken on creation."""
 
     config: SiteConfig
-    fingerprint: str
+    fingerprint: str = ""
     problems: list[Problem] = field(default_factory=list)  # MB100: a state discarded
+    hashes: dict[str, list[str]] = field(default_factory=dict)  # see FileHashes
+    state: dict[str, Any] | None = None  # the last build's, when it could be read
 
     @classmethod
     def for_build(cls, config: SiteConfig, source_date_epoch: int | None) -> BuildCache:
-        return cls(config, input_fingerprint(config, source_date_epoch))
+        cache = cls(config)
+        cache.state = cache._read_state()
+        known = FileHashes(cache.state["hashes"] if cache.state else {})
+        cache.fingerprint = input_fingerprint(config, source_date_epoch, known)
+        cache.hashes = known.now
+        return cache
 
     @property
     def state_path(self) -> Path:
@@ -69,7 +77,7 @@ class BuildCache:
 
     def unchanged(self) -> LastBuild | None:
         """What the last build reported, when its inputs and its output are as it left them."""
-        state = self._read_state()
+        state = self.state
         if state is None or state["fingerprint"] != self.fingerprint:
             return None
         if state["output"] != os.path.realpath(self.config.output_dir):
@@ -88,6 +96,7 @@ class BuildCache:
             "tree": output_digest(self.config.output_dir),
             "problems": [_problem_fields(problem) for problem in problems],
             "summary": summary,
+            "hashes": self.hashes,
         }
         folder = self.state_path.parent
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
@@ -112,6 +121,14 @@ class BuildCache:
                 if not isinstance(state.get(key), str):
                     raise ValueError(f"no {key!r}")
             state["problems"] = [_problem_of(fields) for fields in state.get("problems", ())]
+            hashes = state.setdefault("hashes", {})
+            if not isinstance(hashes, dict) or not all(
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, str) for v in value)
+                for value in hashes.values()
+            ):
+                raise ValueError("the file hashes are not pairs of text")
         except (OSError, ValueError, TypeError, KeyError) as exc:
             shown = f"{CACHE_FOLDER}/{STATE_FILE}"
             message = f"build cache cannot be read ({_short(exc)})"
@@ -122,8 +139,38 @@ class BuildCache:
         return state
 
 
-def input_fingerprint(config: SiteConfig, source_date_epoch: int | None) -> str:
+class FileHashes:
+    """The content hash of each file read, known again without reading it while the file's
+    size, times, inode and device are those it had when it was hashed (as git's index knows
+    a file unchanged). A file changed less than two seconds before it was hashed is hashed
+    again next time: a change within the file system's time resolution would not show."""
+
+    def __init__(self, known: dict[str, list[str]]) -> None:
+        self.known = known
+        self.now: dict[str, list[str]] = {}
+        self.settled = time.time_ns() - 2_000_000_000
+
+    def of(self, key: str, path: Path, status: os.stat_result) -> str:
+        signature = (
+            f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+            f":{status.st_ino}:{status.st_dev}"
+        )
+        known = self.known.get(key)
+        if known is not None and known[0] == signature:
+            digest = known[1]
+        else:
+            with path.open("rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+        if max(status.st_mtime_ns, status.st_ctime_ns) < self.settled:
+            self.now[key] = [signature, digest]
+        return digest
+
+
+def input_fingerprint(
+    config: SiteConfig, source_date_epoch: int | None, hashes: FileHashes | None = None
+) -> str:
     """A digest of everything a build of `config` reads."""
+    hashes = hashes or FileHashes({})
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -146,15 +193,17 @@ def input_fingerprint(config: SiteConfig, source_date_epoch: int | None) -> str:
         ("templates", Tree(config.templates_dir, inside=site)),
         ("static", Tree(config.static_dir, inside=site, keep_hidden=frozenset({".well-known"}))),
     ):
-        _add_tree(add, name, tree, config.output_dir, contents=True)
+        _add_tree(add, name, tree, config.output_dir, hashes)
     package = Path(microblog.__file__).parent
-    _add_tree(add, "package", Tree(package, inside=package), package / "__pycache__", False)
+    _add_tree(add, "package", Tree(package, inside=package), package / "__pycache__", None)
     if config.dates_from_git:
         add("git", _git_head(site))
     return digest.hexdigest()
 
 
-def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, contents: bool) -> None:
+def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, hashes: FileHashes | None) -> None:
+    """Each file of `tree` by its bytes' hash (by its size, time and inode when `hashes` is
+    None, or the file is larger than HASHED_BYTES), and what the walk passed by."""
     add(name)
     for entry in walk(tree, exclude=[exclude, tree.root / CACHE_FOLDER]):
         if not isinstance(entry, Found):
@@ -162,9 +211,8 @@ def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, contents: bool) ->
             continue
         try:
             status = entry.path.stat()
-            if contents and status.st_size <= HASHED_BYTES:
-                with entry.path.open("rb") as handle:
-                    add(entry.relative, hashlib.sha256(handle.read()).hexdigest())
+            if hashes is not None and status.st_size <= HASHED_BYTES:
+                add(entry.relative, hashes.of(f"{name}/{entry.relative}", entry.path, status))
             else:
                 add(entry.relative, status.st_size, status.st_mtime_ns, status.st_ino)
         except OSError as exc:
