@@ -2,8 +2,9 @@
 the last build left them does nothing.
 
 Before a build, every input it reads is fingerprinted: the site's content, templates and
-static folders walked as the build walks them (each file's bytes hashed; a file over 8 MB by
-its size, time and inode), site.yaml, the settings with their command-line overrides, the
+static folders walked as the build walks them (each file's bytes hashed, or the hash of the
+last build taken again while the file's size, times and inode are unchanged; a file over 8 MB
+by its size, time and inode), site.yaml, the settings with their command-line overrides, the
 output folder, `SOURCE_DATE_EPOCH`, the git commit when dates come from git, and the code
 and default templates of microblog and of the libraries that shape the output. After a
 successful build the fingerprint is kept with a digest of the output folder (each file's
