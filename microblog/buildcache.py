@@ -42,7 +42,9 @@ CACHE_FOLDER: Final = ".microblog-cache"
 STATE_FILE: Final = "last-build.json"
 FORMAT: Final = "microblog-last-build-2"
 HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
-_LIBRARIES: Final = ("jinja2", "markdown", "nh3", "feedgen", "PyYAML", "ftfy", "MarkupSafe")
+_LIBRARIES: Final = (
+    "jinja2", "markdown", "nh3", "feedgen", "lxml", "PyYAML", "ftfy", "MarkupSafe", "tzdata"
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,21 +102,24 @@ class BuildCache:
             "hashes": self.hashes,
         }
         folder = self.state_path.parent
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        # a cache that cannot be written only costs time; ValueError: a name JSON cannot hold
+        with contextlib.suppress(OSError, ValueError):
+            if folder.is_symlink():
+                return  # it would lead out of the site folder
             folder.mkdir(exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".last-build-", dir=folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(state, out, ensure_ascii=False, sort_keys=True)
+                    json.dump(state, out, sort_keys=True)  # ASCII: a name not UTF-8 is escaped
                 Path(temporary).replace(self.state_path)
             finally:
                 Path(temporary).unlink(missing_ok=True)
 
     def _read_state(self) -> dict[str, Any] | None:
         path = self.state_path
-        if path.is_symlink() or not path.is_file():
-            return None
         try:
+            if path.parent.is_symlink() or path.is_symlink() or not path.is_file():
+                return None  # none yet, or one that would lead out of the site folder
             state = json.loads(path.read_bytes())
             if not isinstance(state, dict) or state.get("format") != FORMAT:
                 raise ValueError(f"not of format {FORMAT}")
@@ -130,7 +135,7 @@ class BuildCache:
                 for value in hashes.values()
             ):
                 raise ValueError("the file hashes are not pairs of text")
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, RecursionError) as exc:
             shown = f"{CACHE_FOLDER}/{STATE_FILE}"
             message = f"build cache cannot be read ({_short(exc)})"
             self.problems.append(
@@ -194,19 +199,23 @@ def input_fingerprint(
         ("templates", Tree(config.templates_dir, inside=site)),
         ("static", Tree(config.static_dir, inside=site, keep_hidden=frozenset({".well-known"}))),
     ):
-        _add_tree(add, name, tree, config.output_dir, hashes)
+        _add_tree(add, name, tree, [config.output_dir, site / CACHE_FOLDER], hashes)
     package = Path(microblog.__file__).parent
-    _add_tree(add, "package", Tree(package, inside=package), package / "__pycache__", None)
-    if config.dates_from_git:
-        add("git", _git_head(site))
+    _add_tree(add, "package", Tree(package, inside=package), [package / "__pycache__"], None)
+    if config.dates_from_git:  # the commits of the site's repository, and of content/'s own
+        for folder in (site, config.content_dir):
+            add("git", _git_head(folder))
     return digest.hexdigest()
 
 
-def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, hashes: FileHashes | None) -> None:
+def _add_tree(
+    add: Any, name: str, tree: Tree, exclude: list[Path], hashes: FileHashes | None
+) -> None:
     """Each file of `tree` by its bytes' hash (by its size, time and inode when `hashes` is
     None, or the file is larger than HASHED_BYTES), and what the walk passed by."""
     add(name)
-    for entry in walk(tree, exclude=[exclude, tree.root / CACHE_FOLDER]):
+    every = Tree(tree.root, tree.inside, every_name=True)  # a post names any file as media
+    for entry in walk(every, exclude=exclude):  # compared as real paths: links lead nowhere else
         if not isinstance(entry, Found):
             add("skipped", entry.relative, entry.reason.value, entry.detail)
             continue
@@ -215,7 +224,8 @@ def _add_tree(add: Any, name: str, tree: Tree, exclude: Path, hashes: FileHashes
             if hashes is not None and status.st_size <= HASHED_BYTES:
                 add(entry.relative, hashes.of(f"{name}/{entry.relative}", entry.path, status))
             else:
-                add(entry.relative, status.st_size, status.st_mtime_ns, status.st_ino)
+                add(entry.relative, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+                add(status.st_ino, status.st_dev)
         except OSError as exc:
             add(entry.relative, "unreadable", exc.errno)
 
@@ -227,7 +237,7 @@ def _git_head(site: Path) -> str:
         return ""
     try:
         done = subprocess.run(
-            [git, "-C", str(site), "rev-parse", "HEAD"],
+            [git, "-C", str(site), "rev-parse", "HEAD", "--is-shallow-repository"],
             capture_output=True,
             text=True,
             timeout=30,

@@ -131,17 +131,21 @@ def _render_pages(env: jinja2.Environment, pages: list[Page], sink: Sink) -> Non
     order, raises its RenderError, as in one process."""
     workers = workers_for(len(pages)) if isinstance(sink, DirectorySink) else 1
 
-    def render_chunk(chunk: Sequence[Page]) -> Problem | None:
+    def render_chunk(chunk: Sequence[Page]) -> Problem | OSError | None:
         for page in chunk:
             try:
                 sink.write(page.path, render_page(env, page))
             except RenderError as exc:
                 return exc.problem  # a Problem crosses from a worker; the exception would not
+            except OSError as exc:
+                return exc
         return None
 
-    for problem in map_chunks(render_chunk, pages, workers):
-        if problem is not None:
-            raise RenderError(problem)
+    for failure in map_chunks(render_chunk, pages, workers):
+        if isinstance(failure, OSError):
+            raise failure
+        if failure is not None:
+            raise RenderError(failure)
 
 
 def site_file_problems(config: SiteConfig) -> list[Problem]:

@@ -40,6 +40,7 @@ class Tree:
     root: Path
     inside: Path  # links are followed only while they lead to this folder or below it
     keep_hidden: frozenset[str] = frozenset()  # hidden names that count (".well-known")
+    every_name: bool = False  # hidden names, litter and backups count too (the build cache)
     suffixes: frozenset[str] | None = None  # only files with these suffixes (lower case)
 
 
@@ -105,7 +106,8 @@ class _Walker:
         self.folders[real] = path
         try:
             with os.scandir(path) as listing:
-                entries = [e for e in listing if counts(e.name, self.tree.keep_hidden)]
+                keep, every = self.tree.keep_hidden, self.tree.every_name
+                entries = [e for e in listing if every or counts(e.name, keep)]
         except OSError as exc:
             yield Skipped(path, relative, Skip.UNLISTABLE, exc.strerror or str(exc))
             return

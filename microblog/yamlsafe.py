@@ -138,11 +138,12 @@ def load_yaml(text: str) -> YamlDocument:
 
 def _fits_libyaml(text: str) -> bool:
     """Whether libyaml may read `text`: shallow enough, and without what libyaml reads where
-    the Python loader refuses (tabs after a value) or reads otherwise (line breaks beyond
-    `\n`, a byte order mark)."""
-    return text.count("[") + text.count("{") <= _MAX_FLOW_FOR_C and not _LIBYAML_DIFFERS.search(
-        text
-    )
+    the Python loader refuses (tabs after a value, `?` inside `[...]`) or reads otherwise
+    (line breaks beyond `\n`, a byte order mark, tags, `|#`)."""
+    flow = text.count("[") + text.count("{")
+    if flow > _MAX_FLOW_FOR_C or (flow and "?" in text):
+        return False
+    return not _LIBYAML_DIFFERS.search(text)
 
 
 def load_yaml_python(text: str) -> YamlDocument:

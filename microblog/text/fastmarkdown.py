@@ -23,7 +23,7 @@ _TEXT: Final = r"[^\x00-\x1f\x7f-\x9f\s\"&'*<>[\\\]_`{|}~^\ufdd0-\ufdef-]"
 _PLAIN: Final = re.compile(rf"(?:{_AUTOLINK}|{_TEXT}|-(?!-)| (?! *$))*(?: {{2}})?")
 _SMARTY: Final = re.compile(r"\.\.|--")  # ellipses and dashes (smarty); `- ` starts a list
 # A line that starts a block: heading, list item, quote, setext underline, definition.
-_BLOCK_START: Final = re.compile(r"#+(?: |$)|[0-9]+[.)]|[-+=:]|$")
+_BLOCK_START: Final = re.compile(r"#+(?: |$)|\d+[.)]|[-+=:]|$")  # \d: any digit, as Markdown
 _AUTOLINK_IN: Final = re.compile(r"<(https?://[^<>]+)>")
 
 
@@ -34,6 +34,8 @@ def render(body: str) -> str | None:
     lines: list[str] = []
     for line in body.split("\n"):
         if not line.strip(" "):
+            if line:
+                return None  # spaces alone: a blank line, or (four) the start of a code block
             if lines:
                 paragraphs.append(_paragraph(lines))
                 lines = []

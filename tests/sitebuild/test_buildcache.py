@@ -110,6 +110,43 @@ def test_an_edit_that_keeps_size_and_time_is_seen(
     assert "Tsop 1" in (output / "posts/p1/index.html").read_text("utf-8")
 
 
+def test_what_the_walk_skips_but_a_post_names_is_fingerprinted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    post = "---\ndate: 2024-03-20\nmedia: [{file: .cover.png, alt: a cover}]\n---\nCover\n"
+    (site / "content/cover.md").write_text(post, "utf-8")
+    (site / "content/.cover.png").write_bytes(b"first")
+    build(site, output, capsys)
+    (site / "content/.cover.png").write_bytes(b"second")
+    assert "nothing changed" not in build(site, output, capsys)
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_odd_states_and_names_never_crash_a_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    (site / "static").mkdir()
+    (site / "static").joinpath(b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_text("x")
+    for path in (site / "static").iterdir():
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    time.sleep(2.1)  # old enough for its hash to be kept under its name, which is not UTF-8
+    build(site, output, capsys)
+    assert "nothing changed" in build(site, output, capsys)
+    state = site / CACHE_FOLDER / STATE_FILE
+    state.write_bytes(b"[" * 100_000 + b"]" * 100_000)  # nested too deeply for json
+    assert "MB100" in build(site, output, capsys)
+    # a cache folder that is a link leads out of the site: neither read nor written
+    shutil.rmtree(site / CACHE_FOLDER)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (site / CACHE_FOLDER).symlink_to(outside)
+    build(site, output, capsys)
+    assert "nothing changed" not in build(site, output, capsys)
+    assert list(outside.iterdir()) == []
+
+
 Edit = Callable[[Path, int], None]
 
 

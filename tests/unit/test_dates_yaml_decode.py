@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from microblog.dates import parse_date
@@ -128,6 +128,8 @@ _YAML_PIECES = st.sampled_from(
 
 @settings(deadline=None)
 @given(st.lists(_YAML_PIECES, max_size=40).map("".join) | st.text(max_size=60))
+@example("k: [a?b]")  # libyaml reads it, the Python loader refuses it
+@example("k: {a?b: c}")
 def test_the_c_loader_reads_as_the_python_loader(text: str) -> None:
     """libyaml reads where it can; what it reads is what the pure Python loader reads, and
     what either refuses is refused with the Python loader's message."""

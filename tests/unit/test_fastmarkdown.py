@@ -40,6 +40,8 @@ def body_of(parts: list[str]) -> str:
 @given(st.lists(st.one_of(WORDS, TRICKY, AUTOLINKS), max_size=30).map(body_of))
 @example("Budget <https://t.co/x>  \nShip simple.  \n#A#B")
 @example("a  \n\nb")
+@example("\u0663. foo")  # an Arabic-Indic digit starts a list too
+@example("    \nHello")  # four spaces alone: an (empty) code block
 @example("a\n\n  \nb")
 def test_the_fast_path_is_python_markdown(body: str) -> None:
     fast = render(body)
