@@ -77,6 +77,7 @@ class BuildResult:
     static_files: int
     problems: tuple[Problem, ...]
     seconds: float
+    stages: tuple[tuple[str, float], ...] = ()  # (stage, seconds), in order
 
     @property
     def feed_posts(self) -> int:
@@ -92,16 +93,21 @@ def build_site(
 ) -> BuildResult:
     """Render the whole site into `sink`. Raises RenderError when a template fails."""
     started = time.perf_counter()
+    clock = _Stages()
     content = content or read_site(config)
+    clock.lap("read")
     pages, problems = plan_pages(config, content.timeline, content.tags)
     urls = Urls(config)
     env = make_environment(config, urls, content.timeline.posts)
+    clock.lap("plan")
     _render_pages(env, pages, sink)
+    clock.lap("render and write pages")
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
     for path, data in make_all_feeds(config, urls, content, fallback):
         sink.write(path, data)
         feeds.append(path)
+    clock.lap("feeds")
     extras = site_files(config, urls, pages)
     for path, data in extras.items():
         sink.write(path, data)
@@ -111,6 +117,8 @@ def build_site(
     copied, media_problems = copy_media(config.site_dir, sink, media, taken)
     taken |= {path.casefold() for path in media}
     static, static_problems = copy_static(config, sink, taken)
+    template_problems = inspect_templates(config, env)
+    clock.lap("sitemap, media and static files")
     return BuildResult(
         content=content,
         pages=len(pages),
@@ -118,11 +126,25 @@ def build_site(
         static_files=static + len(extras) + copied,
         problems=content.problems
         + tuple(problems)
-        + tuple(inspect_templates(config, env))
+        + tuple(template_problems)
         + tuple(media_problems)
         + tuple(static_problems),
         seconds=time.perf_counter() - started,
+        stages=tuple(clock.stages),
     )
+
+
+class _Stages:
+    """The time each stage of a build took, for `--verbose`."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages.append((name, now - self.last))
+        self.last = now
 
 
 def _render_pages(env: jinja2.Environment, pages: list[Page], sink: Sink) -> None:

@@ -115,6 +115,8 @@ def run_build(args: argparse.Namespace) -> int:
     if last is not None:  # nothing changed: nothing to render or write
         report_problems(tuple(cache.problems) + last.problems, verbose=args.verbose)
         print_build_summary(last.summary, time.perf_counter() - started, unchanged=True)
+        if args.verbose:
+            err("build cache: inputs and output as the last build left them; nothing rendered")
         has_problems = any(is_problem(p) for p in last.problems)
         return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
     # imported here, not at the top: a build with nothing changed never needs them
@@ -140,6 +142,9 @@ def run_build(args: argparse.Namespace) -> int:
     report_problems(problems, verbose=args.verbose)
     summary = build_summary(result, config)
     print_build_summary(summary, result.seconds)
+    if args.verbose:
+        for stage, seconds in result.stages:
+            err(f"{seconds:8.2f} s  {stage}")
     cache.remember(result.problems, summary)
     has_problems = any(is_problem(p) for p in result.problems)
     return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -67,6 +68,23 @@ def test_a_build_with_nothing_changed_writes_nothing(
     code = main(["build", "--config", str(site / "site.yaml"), "--output", str(output), "--strict"])
     assert code == 1
     capsys.readouterr()
+
+
+def test_verbose_says_what_each_stage_took_and_what_the_cache_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    said = build(site, output, capsys, "--verbose")
+    for stage in (
+        "read",
+        "plan",
+        "render and write pages",
+        "feeds",
+        "sitemap, media and static files",
+    ):
+        assert re.search(rf"^ +[0-9]+\.[0-9]{{2}} s  {stage}$", said, re.MULTILINE), stage
+    again = build(site, output, capsys, "--verbose")
+    assert "build cache: inputs and output as the last build left them; nothing rendered" in again
 
 
 def test_a_damaged_cache_is_discarded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
