@@ -23,11 +23,10 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any, Final
 
 import microblog
 from microblog.config import SiteConfig
+from microblog.git import rev_parse
 from microblog.problems import Problem, Severity
 from microblog.walk import Found, Tree, walk
 
@@ -172,11 +172,8 @@ class FileHashes:
         return digest
 
 
-def input_fingerprint(
-    config: SiteConfig, source_date_epoch: int | None, hashes: FileHashes | None = None
-) -> str:
-    """A digest of everything a build of `config` reads."""
-    hashes = hashes or FileHashes({})
+def input_fingerprint(config: SiteConfig, source_date_epoch: int | None, hashes: FileHashes) -> str:
+    """A digest of everything a build of `config` reads (`hashes`: the files' hashes known)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -204,12 +201,12 @@ def input_fingerprint(
     _add_tree(add, "package", Tree(package, inside=package), [package / "__pycache__"], None)
     if config.dates_from_git:  # the commits of the site's repository, and of content/'s own
         for folder in (site, config.content_dir):
-            add("git", _git_head(folder))
+            add("git", rev_parse(folder, "HEAD", "--is-shallow-repository"))
     return digest.hexdigest()
 
 
 def _add_tree(
-    add: Any, name: str, tree: Tree, exclude: list[Path], hashes: FileHashes | None
+    add: Callable[..., None], name: str, tree: Tree, exclude: list[Path], hashes: FileHashes | None
 ) -> None:
     """Each file of `tree` by its bytes' hash (by its size, time and inode when `hashes` is
     None, or the file is larger than HASHED_BYTES), and what the walk passed by."""
@@ -228,25 +225,6 @@ def _add_tree(
                 add(status.st_ino, status.st_dev)
         except OSError as exc:
             add(entry.relative, "unreadable", exc.errno)
-
-
-def _git_head(site: Path) -> str:
-    """The commit checked out (git dates change with it), or "" outside a repository."""
-    git = shutil.which("git")
-    if git is None:
-        return ""
-    try:
-        done = subprocess.run(
-            [git, "-C", str(site), "rev-parse", "HEAD", "--is-shallow-repository"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def output_digest(output: Path) -> str:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from microblog.text.linked import LinkedHtml
 
+NETWORK_NAMES = {"twitter": "Twitter/X", "mastodon": "Mastodon"}  # as pages and reports name them
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from microblog.config import SiteConfig
-from microblog.model import Post
+from microblog.model import NETWORK_NAMES, Post
 from microblog.pages import Page
 from microblog.problems import Problem
 from microblog.site_templates import DEFAULT_TEMPLATES, SiteTemplateLoader, template_problem
@@ -98,7 +98,6 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
     return env
 
 
-NETWORK_NAMES = {"twitter": "Twitter/X", "mastodon": "Mastodon"}
 _TWITTER_HOSTS = frozenset({"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com"})
 
 

@@ -76,14 +76,14 @@ class _StrictLoader(_Strict, yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_LOADERS: list[type[Any]] = [_StrictLoader]
-if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml (its wheels are)
+_FAST_LOADER: type[Any] | None = None  # libyaml's, when PyYAML was built with it (its wheels are)
+if hasattr(yaml, "CSafeLoader"):
 
     class _FastStrictLoader(_Strict, yaml.CSafeLoader):
         """libyaml's parser and composer (C): a composed alias is the very node it names,
         so `_shared_node` finds it afterwards."""
 
-    _LOADERS.insert(0, _FastStrictLoader)
+    _FAST_LOADER = _FastStrictLoader
 
 # Explicit tags give text, lists, mappings, booleans and null only: `!!int`, `!!timestamp`,
 # `!!binary`, `!!set` ... are refused (and `!!int ` alone no longer raises IndexError).
@@ -99,7 +99,7 @@ _Strict.yaml_constructors = {
 }
 _Strict.yaml_constructors["tag:yaml.org,2002:bool"] = _Strict.construct_yaml_bool
 
-for _loader in _LOADERS:
+for _loader in (_StrictLoader, _FAST_LOADER or _StrictLoader):
     _loader.yaml_implicit_resolvers = {}
     _loader.add_implicit_resolver(
         "tag:yaml.org,2002:bool",
@@ -128,9 +128,9 @@ def load_yaml(text: str) -> YamlDocument:
     (tests/unit/test_dates_yaml_decode.py compares them on generated texts)."""
     if len(text) > MAX_YAML_CHARS:
         raise YamlError(f"YAML block is larger than {MAX_YAML_CHARS // 1024} KB", 1)
-    if len(_LOADERS) > 1 and _fits_libyaml(text):
+    if _FAST_LOADER is not None and _fits_libyaml(text):
         try:
-            return _load(_LOADERS[0], text)
+            return _load(_FAST_LOADER, text)
         except Exception:
             pass  # read again below, for the reference's message
     return load_yaml_python(text)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from microblog.model import NETWORK_NAMES
 from microblog.problems import Problem, Severity
 
 if TYPE_CHECKING:  # the pipeline is imported by the commands that build
@@ -65,8 +66,6 @@ def print_content_summary(content: Content, problems: Sequence[Problem], stream:
         f"{count(content.repairs, 'text repair')}, {count(errors, 'error')},"
         f" {count(warnings, 'warning')}",
     ]
-    from microblog.render import NETWORK_NAMES
-
     for export in content.exports:
         kind = NETWORK_NAMES.get(export.root.kind, export.root.kind)
         left_out = "; ".join(export.left_out)

@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from microblog.buildcache import BuildCache
 from microblog.cli.common import (
@@ -36,6 +36,10 @@ from microblog.codes import UnknownCodeError, explain, list_codes
 from microblog.config import ConfigError, check_content_folder
 from microblog.output import OutputError
 from microblog.problems import is_problem
+
+if TYPE_CHECKING:
+    from microblog.config import SiteConfig
+    from microblog.pipeline import BuildResult
 
 
 def add_site_commands(commands: argparse._SubParsersAction[Parser]) -> None:
@@ -112,39 +116,44 @@ def run_build(args: argparse.Namespace) -> int:
     epoch = source_date_epoch()
     cache = BuildCache.for_build(config, epoch)
     last = None if args.clean else cache.unchanged()
+    stages: tuple[tuple[str, float], ...] = ()
     if last is not None:  # nothing changed: nothing to render or write
-        report_problems(tuple(cache.problems) + last.problems, verbose=args.verbose)
-        print_build_summary(last.summary, time.perf_counter() - started, unchanged=True)
-        if args.verbose:
+        problems, summary = last.problems, last.summary
+        seconds = time.perf_counter() - started
+    else:
+        result = _build(config, epoch, verbose=args.verbose)
+        if result is None:
+            return EXIT_PROBLEMS
+        problems, summary = result.problems, build_summary(result, config)
+        seconds, stages = result.seconds, result.stages
+        cache.remember(problems, summary)
+    report_problems(tuple(cache.problems) + problems, verbose=args.verbose)
+    print_build_summary(summary, seconds, unchanged=last is not None)
+    if args.verbose:
+        for stage, took in stages:
+            err(f"{took:8.2f} s  {stage}")
+        if last is not None:
             err("build cache: inputs and output as the last build left them; nothing rendered")
-        has_problems = any(is_problem(p) for p in last.problems)
-        return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
+    has_problems = any(is_problem(p) for p in problems)
+    return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
+
+
+def _build(config: SiteConfig, epoch: int | None, *, verbose: bool) -> BuildResult | None:
+    """Build in full; None, once said why, when the build failed and kept the old output."""
     # imported here, not at the top: a build with nothing changed never needs them
     from microblog.pipeline import build_to_folder
     from microblog.render import RenderError
 
     try:
         with _terminate_cleanly():
-            result = build_to_folder(config, source_date_epoch=epoch)
+            return build_to_folder(config, source_date_epoch=epoch)
     except (RenderError, OSError) as exc:
         err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
-        err(f"build failed: {config.output_dir} was left as it was")
-        return EXIT_PROBLEMS
     except (OutputError, ConfigError):
         raise
     except Exception as exc:  # a bug: keep the old site and say so in one line
-        if args.verbose:
+        if verbose:
             traceback.print_exc()
         err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
-        err(f"build failed: {config.output_dir} was left as it was")
-        return EXIT_PROBLEMS
-    problems = tuple(cache.problems) + result.problems
-    report_problems(problems, verbose=args.verbose)
-    summary = build_summary(result, config)
-    print_build_summary(summary, result.seconds)
-    if args.verbose:
-        for stage, seconds in result.stages:
-            err(f"{seconds:8.2f} s  {stage}")
-    cache.remember(result.problems, summary)
-    has_problems = any(is_problem(p) for p in result.problems)
-    return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
+    err(f"build failed: {config.output_dir} was left as it was")
+    return None

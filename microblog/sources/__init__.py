@@ -144,11 +144,11 @@ def read_export(site_dir: Path, root: ExportRoot, config: SiteConfig) -> FileRec
     return FileRecords(tuple(posts), tuple(files.problems) + tuple(problems))
 
 
-def read_file(item: ContentFile, config: SiteConfig, site_real: str = "") -> FileRecords:
-    """The records of one post file: read its bytes, then `parse_file` them. `site_real` is
-    the site folder's real path, when the caller has it."""
+def read_file(item: ContentFile, config: SiteConfig, site_real: str) -> FileRecords:
+    """The records of one post file (`site_real`: the site folder's real path): read its
+    bytes, then `parse_file` them."""
     try:
-        raw = _read_bytes(item.path, site_real or os.path.realpath(config.site_dir))
+        raw = _read_bytes(item.path, site_real)
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return FileRecords(problems=(_error(item.relative, "MB040", message),))

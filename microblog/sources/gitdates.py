@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from microblog.git import GIT_TIMEOUT_SECONDS, rev_parse
 from microblog.model import LineHistory
 
 _UNCOMMITTED = "0" * 40
 BLAME = ("blame", "-w", "-M", "--first-parent", "--porcelain")
-GIT_TIMEOUT_SECONDS = 60
 
 
 def line_histories(site_dir: Path, paths: Iterable[str]) -> dict[str, LineHistory]:
@@ -56,20 +56,7 @@ def git_line_dates(path: Path) -> LineHistory | None:
 
 def is_shallow_clone(folder: Path) -> bool:
     """True inside a shallow clone, where blame gives the cut-off commit's date to old lines."""
-    git = shutil.which("git")
-    if git is None:
-        return False
-    try:
-        completed = subprocess.run(
-            [git, "-C", str(folder), "rev-parse", "--is-shallow-repository"],
-            capture_output=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-            text=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return completed.returncode == 0 and completed.stdout.strip() == "true"
+    return rev_parse(folder, "--is-shallow-repository") == "true"
 
 
 def parse_blame_porcelain(output: str) -> LineHistory:
