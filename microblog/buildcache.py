@@ -10,7 +10,9 @@ and default templates of microblog and of the libraries that shape the output. A
 successful build the fingerprint is kept with a digest of the output folder (each file's
 name, size, time and inode) and what the build reported. The next build with the same
 fingerprint, over an output folder with that digest, re-renders nothing and writes nothing:
-it reports what the last one did. Anything else builds in full.
+it reports what the last one did. Any other build reuses what it can: the records of post
+files parsed before (recordcache.py) and, over an output folder with the last digest, the
+pages and feeds whose keys did not change (pagecache.py, kept with the state).
 
 The state file is JSON, written whole and renamed into place (two builds at once leave one
 or the other); one that cannot be read, or of another format, is discarded with a warning
@@ -26,7 +28,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -38,9 +40,15 @@ from microblog.git import rev_parse
 from microblog.problems import Problem, Severity
 from microblog.walk import Found, Tree, walk
 
+try:
+    import fcntl
+except ImportError:  # Windows: builds of one site do not wait for each other
+    fcntl = None  # type: ignore[assignment]
+
 CACHE_FOLDER: Final = ".microblog-cache"
 STATE_FILE: Final = "last-build.json"
-FORMAT: Final = "microblog-last-build-2"
+FORMAT: Final = "microblog-last-build-3"
+LOCK_FILE: Final = "lock"
 HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
 _LIBRARIES: Final = (
     "jinja2", "markdown", "nh3", "feedgen", "lxml", "PyYAML", "ftfy", "MarkupSafe", "tzdata"
@@ -55,33 +63,58 @@ class LastBuild:
     summary: str  # the summary's lines; the last one ends where the build's time would go
 
 
+@dataclass(frozen=True, slots=True)
+class TrustedOutput:
+    """The output folder as the last build left it: its files, and that build's page keys."""
+
+    files: set[str]
+    pages: dict[str, Any]
+
+
 @dataclass
 class BuildCache:
-    """The build cache of one site, for one build: `fingerprint` is taken on creation."""
+    """The build cache of one site, for one build: `fingerprint` is taken on creation (unless
+    the build only wants its parts: the preview), `clean` when the cache must not be used."""
 
     config: SiteConfig
     fingerprint: str = ""
     problems: list[Problem] = field(default_factory=list)  # MB100: a state discarded
     hashes: dict[str, list[str]] = field(default_factory=dict)  # see FileHashes
     state: dict[str, Any] | None = None  # the last build's, when it could be read
+    digests: dict[str, str] = field(default_factory=dict)  # a content file's path: sha256
+    code: str = ""  # microblog's code and the libraries that shape the output
+    clean: bool = False
 
     @classmethod
-    def for_build(cls, config: SiteConfig, source_date_epoch: int | None) -> BuildCache:
-        cache = cls(config)
+    def for_build(
+        cls,
+        config: SiteConfig,
+        source_date_epoch: int | None,
+        *,
+        clean: bool = False,
+        fingerprint: bool = True,
+    ) -> BuildCache:
+        cache = cls(config, clean=clean)
         cache.state = cache._read_state()
         known = FileHashes(cache.state["hashes"] if cache.state else {})
-        cache.fingerprint = input_fingerprint(config, source_date_epoch, known)
-        cache.hashes = known.now
+        cache.code = code_key()
+        if fingerprint:
+            cache.fingerprint = input_fingerprint(config, source_date_epoch, known, cache.code)
+        cache.hashes, cache.digests = known.now, known.by_path
         return cache
 
     @property
+    def folder(self) -> Path:
+        return self.config.site_dir / CACHE_FOLDER
+
+    @property
     def state_path(self) -> Path:
-        return self.config.site_dir / CACHE_FOLDER / STATE_FILE
+        return self.folder / STATE_FILE
 
     def unchanged(self) -> LastBuild | None:
         """What the last build reported, when its inputs and its output are as it left them."""
         state = self.state
-        if state is None or state["fingerprint"] != self.fingerprint:
+        if self.clean or state is None or state["fingerprint"] != self.fingerprint:
             return None
         if state["output"] != os.path.realpath(self.config.output_dir):
             return None
@@ -89,9 +122,24 @@ class BuildCache:
             return None
         return LastBuild(tuple(state["problems"]), state["summary"])
 
-    def remember(self, problems: tuple[Problem, ...], summary: str) -> None:
-        """Keep this build's fingerprint, output digest and report (after a successful build
-        whose inputs were fingerprinted before it read them)."""
+    def trusted_output(self) -> TrustedOutput | None:
+        """The output's files and the last build's page keys, when the output folder is as
+        that build left it (then its unchanged pages may stay as they are)."""
+        state = self.state
+        if self.clean or state is None:
+            return None
+        if state["output"] != os.path.realpath(self.config.output_dir):
+            return None
+        files: set[str] = set()
+        if state["tree"] != output_digest(self.config.output_dir, files):
+            return None
+        return TrustedOutput(files, state["pages"])
+
+    def remember(
+        self, problems: tuple[Problem, ...], summary: str, pages: dict[str, Any] | None = None
+    ) -> None:
+        """Keep this build's fingerprint, output digest, report and page keys (after a
+        successful build whose inputs were fingerprinted before it read them)."""
         state = {
             "format": FORMAT,
             "fingerprint": self.fingerprint,
@@ -100,6 +148,7 @@ class BuildCache:
             "problems": [_problem_fields(problem) for problem in problems],
             "summary": summary,
             "hashes": self.hashes,
+            "pages": pages or {},
         }
         folder = self.state_path.parent
         # a cache that cannot be written only costs time; ValueError: a name JSON cannot hold
@@ -109,11 +158,29 @@ class BuildCache:
             folder.mkdir(exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".last-build-", dir=folder)
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(state, out, sort_keys=True)  # ASCII: a name not UTF-8 is escaped
+                with os.fdopen(handle, "w", encoding="utf-8") as out:  # dumps: C, dump is not
+                    out.write(json.dumps(state, sort_keys=True))  # ASCII: names not UTF-8 too
                 Path(temporary).replace(self.state_path)
             finally:
                 Path(temporary).unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Held from before a build reads its inputs until its state is kept: two builds of
+        one site at once take turns (where the cache folder can be made and locked)."""
+        handle = None
+        with contextlib.suppress(OSError):
+            if not self.folder.is_symlink() and fcntl is not None:
+                self.folder.mkdir(exist_ok=True)
+                lock = self.folder / LOCK_FILE
+                if not lock.is_symlink():
+                    handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if handle is not None:
+                os.close(handle)
 
     def _read_state(self) -> dict[str, Any] | None:
         path = self.state_path
@@ -127,6 +194,8 @@ class BuildCache:
                 if not isinstance(state.get(key), str):
                     raise ValueError(f"no {key!r}")
             state["problems"] = [_problem_of(fields) for fields in state.get("problems", ())]
+            if not isinstance(state.setdefault("pages", {}), dict):
+                raise ValueError("the page keys are not a mapping")
             hashes = state.setdefault("hashes", {})
             if not isinstance(hashes, dict) or not all(
                 isinstance(value, list)
@@ -154,6 +223,7 @@ class FileHashes:
     def __init__(self, known: dict[str, list[str]]) -> None:
         self.known = known
         self.now: dict[str, list[str]] = {}
+        self.by_path: dict[str, str] = {}  # every file's hash, by its path as walked
         self.settled = time.time_ns() - 2_000_000_000
 
     def of(self, key: str, path: Path, status: os.stat_result) -> str:
@@ -169,24 +239,43 @@ class FileHashes:
                 digest = hashlib.sha256(handle.read()).hexdigest()
         if max(status.st_mtime_ns, status.st_ctime_ns) < self.settled:
             self.now[key] = [signature, digest]
+        self.by_path[str(path)] = digest
         return digest
 
 
-def input_fingerprint(config: SiteConfig, source_date_epoch: int | None, hashes: FileHashes) -> str:
-    """A digest of everything a build of `config` reads (`hashes`: the files' hashes known)."""
+def code_key() -> str:
+    """A digest of microblog's code and default templates, Python's version and those of the
+    libraries that shape the output."""
     digest = hashlib.sha256()
-
-    def add(*parts: object) -> None:
-        for part in parts:
-            text = str(part).encode("utf-8", "surrogatepass")
-            digest.update(len(text).to_bytes(8, "big") + text)
-
-    add(FORMAT, microblog.__version__, sys.version, source_date_epoch)
+    add = _adder(digest)
+    add(FORMAT, microblog.__version__, sys.version)
     for library in _LIBRARIES:
         try:
             add(library, metadata.version(library))
         except metadata.PackageNotFoundError:
             add(library, "-")
+    package = Path(microblog.__file__).parent
+    _add_tree(add, "package", Tree(package, inside=package), [package / "__pycache__"], None)
+    return digest.hexdigest()
+
+
+def _adder(digest: Any) -> Callable[..., None]:
+    def add(*parts: object) -> None:
+        for part in parts:
+            text = str(part).encode("utf-8", "surrogatepass")
+            digest.update(len(text).to_bytes(8, "big") + text)
+
+    return add
+
+
+def input_fingerprint(
+    config: SiteConfig, source_date_epoch: int | None, hashes: FileHashes, code: str
+) -> str:
+    """A digest of everything a build of `config` reads (`hashes`: the files' hashes known;
+    `code`: the code_key)."""
+    digest = hashlib.sha256()
+    add = _adder(digest)
+    add(FORMAT, code, source_date_epoch)
     add(config.fingerprint(), os.path.realpath(config.output_dir))
     with contextlib.suppress(OSError):
         add("site.yaml", hashlib.sha256(config.config_path.read_bytes()).hexdigest())
@@ -197,8 +286,6 @@ def input_fingerprint(config: SiteConfig, source_date_epoch: int | None, hashes:
         ("static", Tree(config.static_dir, inside=site, keep_hidden=frozenset({".well-known"}))),
     ):
         _add_tree(add, name, tree, [config.output_dir, site / CACHE_FOLDER], hashes)
-    package = Path(microblog.__file__).parent
-    _add_tree(add, "package", Tree(package, inside=package), [package / "__pycache__"], None)
     if config.dates_from_git:  # the commits of the site's repository, and of content/'s own
         for folder in (site, config.content_dir):
             add("git", rev_parse(folder, "HEAD", "--is-shallow-repository"))
@@ -227,9 +314,9 @@ def _add_tree(
             add(entry.relative, "unreadable", exc.errno)
 
 
-def output_digest(output: Path) -> str:
+def output_digest(output: Path, files: set[str] | None = None) -> str:
     """Each file and folder of the output, by name, size, modification time and inode: what
-    a person or a tool changing the output folder changes."""
+    a person or a tool changing the output folder changes. `files` gets each file's path."""
     if output.is_symlink() or not output.is_dir():
         return ""
     lines: list[str] = []
@@ -252,6 +339,8 @@ def output_digest(output: Path) -> str:
             lines.append(f"{name}\0{status.st_mode}\0{size}\0{mtime}\0{inode}")
             if entry.is_dir(follow_symlinks=False):
                 pending.append((name, entry.path))
+            elif files is not None:
+                files.add(name)
     lines.sort()
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -65,6 +65,9 @@ def display_path(path: str | Path) -> str:
 
 def site_relative(path: str | Path, site_dir: Path) -> str:
     """A path below the site folder in POSIX form (problem locations), else as given."""
+    text, root = str(path), str(site_dir)
+    if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep and ".." not in text:
+        return text[len(root) + 1 :].replace(os.sep, "/")  # the common case, without pathlib
     candidate = Path(path)
     if candidate.is_relative_to(site_dir):
         return candidate.relative_to(site_dir).as_posix()

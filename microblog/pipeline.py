@@ -3,32 +3,38 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
-
-import jinja2
 
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import SiteConfig, check_content_folder
-from microblog.feeds import make_feeds
+from microblog.feeds import feed_items, make_feeds
+from microblog.inplace import UpdateSink
 from microblog.media import copy_media, media_to_copy
 from microblog.model import Post
 from microblog.output import DirectorySink, Sink, check_output_folder
+from microblog.pagecache import Digests, PageKeys, template_keys
 from microblog.pages import REDIRECT_TEMPLATE, Page, plan_pages
 from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
-from microblog.render import RenderError, make_environment, render_page
+from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
 from microblog.site_templates import inspect_templates
 from microblog.sources import ExportSummary, read_content
 from microblog.sources.gitdates import is_shallow_clone, line_histories
 from microblog.taxonomy import TagIndex, make_taxonomy
 from microblog.timeline import Timeline, history_wanted, make_timeline
 from microblog.urls import Urls
+
+if TYPE_CHECKING:
+    from microblog.buildcache import BuildCache
+    from microblog.recordcache import RecordCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +49,17 @@ class Content:
     exports: tuple[ExportSummary, ...] = ()
 
 
-def read_site(config: SiteConfig) -> Content:
-    """Read, date, order and tag every post of the site."""
-    read = read_content(config)
+# What a chunk of pages gave: the first failure, and each page written, its key and ids.
+RenderedChunk = tuple[Problem | OSError | None, list[tuple[str, str | None, list[str]]]]
+CODE_RENDERED = ("_macros.html",)  # templates render.py renders by name (`card`)
+
+
+def read_site(
+    config: SiteConfig, cache: RecordCache | None = None, digests: Mapping[str, str] | None = None
+) -> Content:
+    """Read, date, order and tag every post of the site (with a record `cache`, see
+    sources.read_content)."""
+    read = read_content(config, cache, digests)
     default = None if config.date is None else (config.date, config.origin("date"))
     history = None
     if config.dates_from_git:  # read before the timeline, which is pure
@@ -78,6 +92,9 @@ class BuildResult:
     problems: tuple[Problem, ...]
     seconds: float
     stages: tuple[tuple[str, float], ...] = ()  # (stage, seconds), in order
+    page_keys: dict[str, Any] | None = None  # for the next build (see pagecache.py)
+    kept: int = 0  # pages and feeds kept from the last build, not rendered
+    parsed: int | None = None  # post files parsed (None: no record cache)
 
     @property
     def feed_posts(self) -> int:
@@ -90,22 +107,33 @@ def build_site(
     *,
     source_date_epoch: int | None = None,
     content: Content | None = None,
+    code: str | None = None,
+    previous: dict[str, Any] | None = None,
+    started: float | None = None,
 ) -> BuildResult:
-    """Render the whole site into `sink`. Raises RenderError when a template fails."""
-    started = time.perf_counter()
-    clock = _Stages()
+    """Render the whole site into `sink`. Raises RenderError when a template fails.
+
+    With `code` (buildcache.code_key), each page and feed gets a key (pagecache.py); those
+    whose key is in `previous`, the last build's, are kept in an UpdateSink, not rendered."""
+    started = started or time.perf_counter()
+    clock = _Stages(started)
     content = content or read_site(config)
     clock.lap("read")
     pages, problems = plan_pages(config, content.timeline, content.tags)
     urls = Urls(config)
     env = make_environment(config, urls, content.timeline.posts)
+    keys = None
+    if code is not None:
+        base = f"{code}\0{config.fingerprint()}"
+        keys = PageKeys(previous, Digests(content.timeline.posts, content.tags), base)
     clock.lap("plan")
-    _render_pages(env, pages, sink)
+    _render_pages(env, pages, sink, keys)
     clock.lap("render and write pages")
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
-    for path, data in make_all_feeds(config, urls, content, fallback):
-        sink.write(path, data)
+    for path, data in make_all_feeds(config, urls, content, fallback, sink, keys):
+        if data is not None:
+            sink.write(path, data)
         feeds.append(path)
     clock.lap("feeds")
     extras = site_files(config, urls, pages)
@@ -131,15 +159,17 @@ def build_site(
         + tuple(static_problems),
         seconds=time.perf_counter() - started,
         stages=tuple(clock.stages),
+        page_keys=None if keys is None else keys.now,
+        kept=0 if keys is None else keys.kept,
     )
 
 
 class _Stages:
     """The time each stage of a build took, for `--verbose`."""
 
-    def __init__(self) -> None:
+    def __init__(self, started: float) -> None:
         self.stages: list[tuple[str, float]] = []
-        self.last = time.perf_counter()
+        self.last = started
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -147,27 +177,58 @@ class _Stages:
         self.last = now
 
 
-def _render_pages(env: jinja2.Environment, pages: list[Page], sink: Sink) -> None:
-    """Render and write every page, over the machine's cores when the site is large and the
-    sink a folder (each worker writes its own pages). The first page that fails, in plan
-    order, raises its RenderError, as in one process."""
-    workers = workers_for(len(pages)) if isinstance(sink, DirectorySink) else 1
+def _render_pages(
+    env: SiteEnvironment, pages: list[Page], sink: Sink, keys: PageKeys | None
+) -> None:
+    """Render and write every page that cannot be kept from the last build, over the
+    machine's cores when they are many and the sink a folder (each worker writes its own
+    pages). The first page that fails, in plan order, raises its RenderError, as in one
+    process."""
+    todo = _pages_to_render(env, pages, sink, keys)
+    workers = workers_for(len(todo)) if isinstance(sink, DirectorySink) else 1
+    looked_up = env.looked_up
 
-    def render_chunk(chunk: Sequence[Page]) -> Problem | OSError | None:
-        for page in chunk:
+    def render_chunk(chunk: Sequence[tuple[Page, str | None]]) -> RenderedChunk:
+        seen: list[tuple[str, str | None, list[str]]] = []  # each page: path, key, ids
+        for page, key in chunk:
             try:
-                sink.write(page.path, render_page(env, page))
+                with looked_up.watch() as ids:
+                    data = render_page(env, page)
+                sink.write(page.path, data)
             except RenderError as exc:
-                return exc.problem  # a Problem crosses from a worker; the exception would not
+                return exc.problem, seen  # a Problem crosses from a worker; the exception not
             except OSError as exc:
-                return exc
-        return None
+                return exc, seen
+            seen.append((page.path, key, sorted(ids)))
+        return None, seen
 
-    for failure in map_chunks(render_chunk, pages, workers):
+    for failure, seen in map_chunks(render_chunk, todo, workers):
+        if keys is not None:
+            for path, key, ids in seen:
+                keys.made(path, key, ids)
         if isinstance(failure, OSError):
             raise failure
         if failure is not None:
             raise RenderError(failure)
+    if isinstance(sink, UpdateSink):
+        sink.made.update(page.path for page, _key in todo)
+
+
+def _pages_to_render(
+    env: SiteEnvironment, pages: list[Page], sink: Sink, keys: PageKeys | None
+) -> list[tuple[Page, str | None]]:
+    """Each page that cannot be kept from the last build, with its key; the others kept."""
+    if keys is None:
+        return [(page, None) for page in pages]
+    todo: list[tuple[Page, str | None]] = []
+    template_key = template_keys(env, CODE_RENDERED)
+    for page in pages:
+        key = keys.key(page.path, page.template, template_key(page.template), page.context)
+        if not (isinstance(sink, UpdateSink) and keys.fresh(page.path, key)):
+            todo.append((page, key))
+        elif not sink.keep(page.path):
+            raise RuntimeError(f"{page.path}: kept but not in the output")  # a bug
+    return todo
 
 
 def site_file_problems(config: SiteConfig) -> list[Problem]:
@@ -177,9 +238,15 @@ def site_file_problems(config: SiteConfig) -> list[Problem]:
 
 
 def make_all_feeds(
-    config: SiteConfig, urls: Urls, content: Content, fallback: datetime
-) -> Iterator[tuple[str, bytes]]:
-    """RSS and Atom for the whole site, then for each tag."""
+    config: SiteConfig,
+    urls: Urls,
+    content: Content,
+    fallback: datetime,
+    sink: Sink | None = None,
+    keys: PageKeys | None = None,
+) -> Iterator[tuple[str, bytes | None]]:
+    """RSS and Atom for the whole site, then for each tag; a feed kept in `sink` from the
+    last build (see pagecache.py) comes with None."""
     groups: list[tuple[Sequence[Post], str | None, str, str]] = [
         (content.timeline.posts, None, config.title, Urls.home())
     ]
@@ -188,7 +255,20 @@ def make_all_feeds(
         for tag in content.tags
     ]
     for posts, tag_slug, title, page_path in groups:
+        rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
+        key = None
+        if keys is not None:
+            items = feed_items(posts, config.feed.items)
+            key = keys.key("feed", rss_path, atom_path, title, page_path, fallback, items)
+            if isinstance(sink, UpdateSink) and keys.fresh(rss_path, key):
+                if sink.keep(rss_path) and sink.keep(atom_path):
+                    yield rss_path, None
+                    yield atom_path, None
+                    continue
+                raise RuntimeError(f"{rss_path}: kept but not in the output")  # a bug
         feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
+        if keys is not None:
+            keys.made(rss_path, key)
         yield feeds.rss_path, feeds.rss
         yield feeds.atom_path, feeds.atom
 
@@ -239,22 +319,55 @@ def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, l
     return copied, problems
 
 
-def build_to_folder(config: SiteConfig, *, source_date_epoch: int | None = None) -> BuildResult:
-    """Build into config.output_dir, swapped in whole; on any failure the old site stays.
+def build_to_folder(
+    config: SiteConfig, *, source_date_epoch: int | None = None, cache: BuildCache | None = None
+) -> BuildResult:
+    """Build into config.output_dir; on any failure the old site stays.
+
+    Without a build `cache` the new site is swapped in whole. With one, post files parsed
+    by the last build are not parsed again, and when the output folder is as the last build
+    left it, it is brought up to date in place: pages and feeds whose inputs did not change
+    are kept, not rendered (inplace.py, pagecache.py).
 
     Raises OutputError for an output folder that must not be replaced, RenderError for a
     template failure; any other exception is a bug, and also leaves the old output.
     """
+    started = time.perf_counter()
     check_output_folder(config, config.output_dir)
     check_content_folder(config)  # before the output is touched
-    sink = None
+    records = None
+    if cache is not None:
+        from microblog.recordcache import RecordCache, reader_key
+
+        records = RecordCache(cache.folder, reader_key(config, cache.code))
+        if not cache.clean:
+            records.load()
+    content = read_site(config, records, cache.digests if cache else None)
+    trusted = cache.trusted_output() if cache is not None else None
+    sink: DirectorySink | None = None
     try:
-        sink = DirectorySink(config.output_dir)
-        result = build_site(config, sink, source_date_epoch=source_date_epoch)
+        sink = (
+            DirectorySink(config.output_dir)
+            if trusted is None
+            else UpdateSink(config.output_dir, trusted.files)
+        )
+        result = build_site(
+            config,
+            sink,
+            source_date_epoch=source_date_epoch,
+            content=content,
+            code=None if cache is None else cache.code,
+            previous=None if trusted is None else trusted.pages,
+            started=started,
+        )
         sink.commit()
     finally:
         if sink is not None:
             sink.discard()
+    if records is not None and cache is not None:
+        records.save()
+        cache.problems += records.problems
+        result = dataclasses.replace(result, parsed=records.parsed)
     return result
 
 

@@ -13,9 +13,11 @@ from markupsafe import Markup
 
 from microblog.config import SiteConfig
 from microblog.model import NETWORK_NAMES, Post
+from microblog.pagecache import TAG_POSTS, LookedUp
 from microblog.pages import Page
 from microblog.problems import Problem
 from microblog.site_templates import DEFAULT_TEMPLATES, SiteTemplateLoader, template_problem
+from microblog.taxonomy import TagIndex
 from microblog.text.titles import shorten
 from microblog.urls import Urls
 
@@ -33,11 +35,19 @@ class SiteEnvironment(jinja2.Environment):
     site (a record keeps them open, text/linked.py), once per post."""
 
     urls: Urls
+    looked_up: LookedUp  # posts_by_id, noting what each page looks up (pagecache.py)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute == "html" and isinstance(obj, Post):
             return Markup(self.urls.post_html(obj))
+        if attribute == "posts" and isinstance(obj, TagIndex):
+            self.looked_up.note((TAG_POSTS + obj.slug,))
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if argument == "posts" and isinstance(obj, TagIndex):
+            self.looked_up.note((TAG_POSTS + obj.slug,))
+        return super().getitem(obj, argument)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -76,6 +86,7 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         keep_trailing_newline=True,
     )
     env.urls = urls
+    env.looked_up = LookedUp({post.id: post for post in posts})
     tz = config.tz
     env.globals.update(
         site=config,
@@ -84,7 +95,7 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         post_path=Urls.post,
         tag_path=Urls.tag,
         home_path=Urls.home,
-        posts_by_id={post.id: post for post in posts},  # a reply's parent, when it is ours
+        posts_by_id=env.looked_up,  # a reply's parent, when it is ours
     )
     env.globals["card"] = _card_renderer(env)
     env.filters.update(
@@ -135,20 +146,24 @@ def text_direction(lang: str) -> str:
     return "ltr"
 
 
-def _card_renderer(env: jinja2.Environment) -> Callable[[Post], Markup]:
+def _card_renderer(env: SiteEnvironment) -> Callable[[Post], Markup]:
     """`card(post)`: the `post_card` macro of `_macros.html`, rendered once per post.
 
     A post's card is the same on the home page and on each of its tag pages; rendering it once
-    makes listing pages cheap on large archives (see benchmarks/build.py).
+    makes listing pages cheap on large archives (see benchmarks/build.py). The posts its
+    rendering looked up by id count as looked up by each page that shows it.
     """
-    cards: dict[str, Markup] = {}
+    cards: dict[str, tuple[Markup, tuple[str, ...]]] = {}
 
     def card(post: Post) -> Markup:
-        html = cards.get(post.id)
-        if html is None:
+        known = cards.get(post.id)
+        if known is None:
             macros = env.get_template("_macros.html").module
-            html = cards[post.id] = Markup(macros.post_card(post))  # type: ignore[attr-defined]
-        return html
+            with env.looked_up.watch() as ids:
+                html = Markup(macros.post_card(post))  # type: ignore[attr-defined]
+            known = cards[post.id] = (html, tuple(ids))
+        env.looked_up.note(known[1])
+        return known[0]
 
     return card
 

@@ -114,19 +114,21 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load(args, overrides_of(args))
     epoch = source_date_epoch()
-    cache = BuildCache.for_build(config, epoch)
-    last = None if args.clean else cache.unchanged()
+    cache = BuildCache.for_build(config, epoch, clean=args.clean)
+    last = cache.unchanged()
     stages: tuple[tuple[str, float], ...] = ()
+    result = None
     if last is not None:  # nothing changed: nothing to render or write
         problems, summary = last.problems, last.summary
         seconds = time.perf_counter() - started
     else:
-        result = _build(config, epoch, verbose=args.verbose)
-        if result is None:
-            return EXIT_PROBLEMS
-        problems, summary = result.problems, build_summary(result, config)
-        seconds, stages = result.seconds, result.stages
-        cache.remember(problems, summary)
+        with cache.locked():
+            result = _build(config, epoch, cache, verbose=args.verbose)
+            if result is None:
+                return EXIT_PROBLEMS
+            problems, summary = result.problems, build_summary(result, config)
+            seconds, stages = result.seconds, result.stages
+            cache.remember(problems, summary, result.page_keys)
     report_problems(tuple(cache.problems) + problems, verbose=args.verbose)
     print_build_summary(summary, seconds, unchanged=last is not None)
     if args.verbose:
@@ -134,11 +136,16 @@ def run_build(args: argparse.Namespace) -> int:
             err(f"{took:8.2f} s  {stage}")
         if last is not None:
             err("build cache: inputs and output as the last build left them; nothing rendered")
+        elif result is not None:
+            parsed = "" if result.parsed is None else f"{result.parsed} post files parsed, "
+            err(f"build cache: {parsed}{result.kept} pages and feeds kept from the last build")
     has_problems = any(is_problem(p) for p in problems)
     return EXIT_PROBLEMS if args.strict and has_problems else EXIT_OK
 
 
-def _build(config: SiteConfig, epoch: int | None, *, verbose: bool) -> BuildResult | None:
+def _build(
+    config: SiteConfig, epoch: int | None, cache: BuildCache, *, verbose: bool
+) -> BuildResult | None:
     """Build in full; None, once said why, when the build failed and kept the old output."""
     # imported here, not at the top: a build with nothing changed never needs them
     from microblog.pipeline import build_to_folder
@@ -146,7 +153,7 @@ def _build(config: SiteConfig, epoch: int | None, *, verbose: bool) -> BuildResu
 
     try:
         with _terminate_cleanly():
-            return build_to_folder(config, source_date_epoch=epoch)
+            return build_to_folder(config, source_date_epoch=epoch, cache=cache)
     except (RenderError, OSError) as exc:
         err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
     except (OutputError, ConfigError):

@@ -3,10 +3,12 @@ that feeds them."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from microblog.config import SiteConfig
 from microblog.model import Post
@@ -29,6 +31,9 @@ from microblog.sources.mastodon import parse_mastodon_export
 from microblog.sources.twitter import parse_twitter_export
 from microblog.sources.txt import parse_txt
 from microblog.text.decode import decode_bytes
+
+if TYPE_CHECKING:
+    from microblog.recordcache import RecordCache
 
 Parser = Callable[[str, str, SiteConfig], Iterator[Post | Problem]]
 
@@ -74,9 +79,14 @@ class ExportSummary:
     left_out: tuple[str, ...]
 
 
-def read_content(config: SiteConfig) -> ReadResult:
+def read_content(
+    config: SiteConfig, cache: RecordCache | None = None, digests: Mapping[str, str] | None = None
+) -> ReadResult:
     """Read every post under the content folder, in a stable order (sorted paths): post files,
-    then exports (a file inside an export is the export's, never a post of its own)."""
+    then exports (a file inside an export is the export's, never a post of its own).
+
+    With a `cache`, a post file parsed by an earlier build is not parsed again: one whose
+    sha256 `digests` holds (by its path as found) is not even read."""
     result = ReadResult()
     site = config.site_dir
     found = find_content_files(site, config.content_dir, CONTENT_SUFFIXES, result.problems)
@@ -93,12 +103,24 @@ def read_content(config: SiteConfig) -> ReadResult:
         and not inside_export(item.relative, roots)
     ]
     site_real = os.path.realpath(site)
+    known: list[FileRecords | None] = [None] * len(posts)
+    if cache is not None:
+        digests = digests or {}
+        known = [cache.get(item.relative, digests.get(str(item.path))) for item in posts]
+    todo = [item for item, records in zip(posts, known, strict=True) if records is None]
+    if cache is not None:
+        cache.parsed = len(todo)
 
-    def read_chunk(chunk: Sequence[ContentFile]) -> list[FileRecords]:
-        return [read_file(item, config, site_real) for item in chunk]
+    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None]]:
+        return [_read_file(item, config, site_real, cache) for item in chunk]
 
-    chunks = map_chunks(read_chunk, posts, workers_for(len(posts)))
-    for item, records in zip(posts, (one for chunk in chunks for one in chunk), strict=True):
+    chunks = map_chunks(read_chunk, todo, workers_for(len(todo)))
+    read = iter(one for chunk in chunks for one in chunk)
+    for item, records in zip(posts, known, strict=True):
+        if records is None:
+            records, digest = next(read)
+            if cache is not None and digest is not None:
+                cache.put(item.relative, digest, records)
         result.files.append(item)
         _add(result, records)
     for root in roots:
@@ -147,15 +169,27 @@ def read_export(site_dir: Path, root: ExportRoot, config: SiteConfig) -> FileRec
 def read_file(item: ContentFile, config: SiteConfig, site_real: str) -> FileRecords:
     """The records of one post file (`site_real`: the site folder's real path): read its
     bytes, then `parse_file` them."""
+    return _read_file(item, config, site_real, None)[0]
+
+
+def _read_file(
+    item: ContentFile, config: SiteConfig, site_real: str, cache: RecordCache | None
+) -> tuple[FileRecords, str | None]:
+    """read_file, and the sha256 of the bytes read when there is a `cache` (whose records of
+    those bytes are taken when it has them)."""
     try:
         raw = _read_bytes(item.path, site_real)
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
-        return FileRecords(problems=(_error(item.relative, "MB040", message),))
+        return FileRecords(problems=(_error(item.relative, "MB040", message),)), None
     if raw is None:
         message = f"file is larger than {MAX_FILE_BYTES >> 20} MB"
-        return FileRecords(problems=(_error(item.relative, "MB041", message),))
-    return parse_file(raw, item.relative, config)
+        return FileRecords(problems=(_error(item.relative, "MB041", message),)), None
+    if cache is None:
+        return parse_file(raw, item.relative, config), None
+    digest = hashlib.sha256(raw).hexdigest()
+    known = cache.get(item.relative, digest)
+    return known or parse_file(raw, item.relative, config), digest
 
 
 def parse_file(raw: bytes, relative: str, config: SiteConfig) -> FileRecords:

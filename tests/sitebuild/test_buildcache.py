@@ -194,9 +194,43 @@ def rename_post(site: Path, n: int) -> None:
 
 
 def change_template(site: Path, n: int) -> None:
+    """Every page shows how many posts there are: each depends on every post."""
     (site / "templates").mkdir(exist_ok=True)
     base = (REPO / "microblog/templates/base.html").read_text("utf-8")
-    (site / "templates/base.html").write_text(base.replace("</footer>", f"<p>v{n}</p></footer>"))
+    footer = f"<p>v{n}: {{{{ posts_by_id|length }}}} posts</p></footer>"
+    (site / "templates/base.html").write_text(base.replace("</footer>", footer))
+
+
+def change_tag_template(site: Path, n: int) -> None:
+    """Tag pages show the text of the tag's oldest post: each depends on all the tag's posts."""
+    (site / "templates").mkdir(exist_ok=True)
+    tag = (REPO / "microblog/templates/tag.html").read_text("utf-8")
+    oldest = f"<p>{n}: {{{{ (tag.posts|last).text }}}}</p>"
+    (site / "templates/tag.html").write_text(
+        tag.replace("{% block content %}", "{% block content %}" + oldest, 1)
+    )
+
+
+def edit_parent(site: Path, n: int) -> None:
+    """The post that replies answer (by id): their pages show its headline."""
+    text = f"---\nid: parent\ndate: 2024-03-{1 + n % 27:02d}\n---\nParent version {n} #Tag1\n"
+    (site / "content/parent.md").write_text(text, "utf-8")
+
+
+def add_reply(site: Path, n: int) -> None:
+    reply = "{url: 'https://example.social/@me/1', post_id: parent}"
+    text = f"---\ndate: 2024-05-{1 + n % 27:02d}\nreply_to: {reply}\n---\nReply {n}\n"
+    (site / f"content/reply{n}.md").write_text(text, "utf-8")
+
+
+def delete_parent(site: Path, n: int) -> None:
+    (site / "content/parent.md").unlink(missing_ok=True)
+
+
+def change_page_size(site: Path, n: int) -> None:
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text("utf-8").splitlines() if "posts_per_page" not in line]
+    config.write_text("\n".join([*lines, f"posts_per_page: {2 + n % 3}"]) + "\n", "utf-8")
 
 
 def change_stylesheet(site: Path, n: int) -> None:
@@ -228,6 +262,10 @@ def tamper_output(site: Path, n: int) -> None:
         pages[n % len(pages)].unlink()
 
 
+def remove_output(site: Path, n: int) -> None:
+    shutil.rmtree(site.parent / "out", ignore_errors=True)
+
+
 EDITS: list[Edit] = [
     add_post,
     edit_post,
@@ -239,15 +277,21 @@ EDITS: list[Edit] = [
     add_export,
     touch_only,
     tamper_output,
+    change_tag_template,
+    edit_parent,
+    add_reply,
+    delete_parent,
+    change_page_size,
+    remove_output,
 ]
 
 
 @settings(
-    max_examples=15,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=6))
 def test_after_any_edits_the_output_is_a_clean_builds(
     tmp_path_factory: pytest.TempPathFactory,
     capsys: pytest.CaptureFixture[str],

@@ -1,0 +1,148 @@
+"""Incremental builds: after an edit only the files whose bytes change are written, the
+records of unchanged post files are not parsed again, and the output is a clean build's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from microblog.buildcache import CACHE_FOLDER
+from microblog.recordcache import RECORDS_FILE
+from tests.conftest import REPO
+from tests.sitebuild.test_buildcache import (
+    build,
+    change_tag_template,
+    clean_build_of,
+    edit_post,
+    new_site,
+)
+from tests.support.sitechecks import tree_digest
+
+
+def stamps(output: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each file's modification time, inode and bytes."""
+    found = {}
+    for path in output.rglob("*"):
+        if path.is_file():
+            status = path.stat()
+            found[path.relative_to(output).as_posix()] = (
+                status.st_mtime_ns,
+                status.st_ino,
+                path.read_bytes(),
+            )
+    return found
+
+
+def test_an_edit_rewrites_only_the_files_whose_bytes_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    before = stamps(output)
+    with (site / "content/p3.md").open("a", encoding="utf-8") as post:
+        post.write("\nA second line.\n")
+    said = build(site, output, capsys, "--verbose")
+    after = stamps(output)
+    assert "build cache: 1 post files parsed" in said
+    assert set(after) == set(before)
+    rewritten = {path for path in after if after[path][:2] != before[path][:2]}
+    changed = {path for path in after if after[path][2] != before[path][2]}
+    assert rewritten == changed  # nothing written again with the same bytes
+    assert "posts/p3/index.html" in changed
+    assert "posts/p1/index.html" not in changed  # neither the post nor its neighbour
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_a_template_change_renders_only_the_pages_of_that_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    before = stamps(output)
+    change_tag_template(site, 1)
+    build(site, output, capsys)
+    after = stamps(output)
+    rewritten = {path for path in after if after[path][:2] != before[path][:2]}
+    assert rewritten
+    assert all(path.startswith("tags/") and path.endswith(".html") for path in rewritten)
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def forge(text: str) -> str:
+    """A record of another shape: a field too many."""
+    return text.replace('{"T":"Post","v":[', '{"T":"Post","v":[1,', 1)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda _: "", lambda _: "{not json", lambda _: '{"format": "other"}', lambda _: "[1]", forge],
+)
+def test_damaged_records_are_discarded_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Callable[[str], str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    records = site / CACHE_FOLDER / RECORDS_FILE
+    records.write_text(damage(records.read_text("utf-8")), "utf-8")
+    edit_post(site, 2)
+    said = build(site, output, capsys, "--verbose")
+    assert "warning MB100 cached records cannot be read" in said
+    assert "build cache: 7 post files parsed" in said
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_workers_keep_and_render_the_same_pages_as_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICROBLOG_JOBS", "2")
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    change_tag_template(site, 2)
+    edit_post(site, 4)
+    build(site, output, capsys)
+    monkeypatch.setenv("MICROBLOG_JOBS", "1")
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_two_builds_at_once_leave_a_cache_the_next_build_can_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    command = [sys.executable, str(REPO / "build.py"), "--config", str(site / "site.yaml")]
+    command += ["--output", str(output)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for round_ in range(3):
+        edit_post(site, round_)
+        runs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        for run in runs:
+            _out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err.decode()
+        build(site, output, capsys)
+        assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_records_that_came_with_a_copied_site_are_not_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)  # the cache with it, as a clone of a repository holding it
+    said = build(copy, tmp_path / "copy-out", capsys, "--verbose")
+    assert "build cache: 7 post files parsed" in said
+    said = build(copy, tmp_path / "copy-out", capsys, "--verbose")
+    assert "nothing changed" in said
+    edit_post(copy, 1)
+    assert "build cache: 1 post files parsed" in build(
+        copy, tmp_path / "copy-out", capsys, "--verbose"
+    )
