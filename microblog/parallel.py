@@ -45,10 +45,16 @@ def workers_for(items: int) -> int:
     return max(1, min(count, items))
 
 
-def map_chunks(work: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+def map_chunks(
+    work: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    workers: int,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
     """`work` of consecutive chunks of `items`, in order: in `workers` forked processes, or in
     this one when `workers` is 1. `work` and its results must be safe to run in a child (no
-    open handle shared) and its results picklable."""
+    open handle shared) and its results picklable. `done` is told how many items each chunk
+    a worker finished had (not called with one process: `work` is in this one)."""
     if workers <= 1 or len(items) < 2:
         return [work(items)] if items else []
     count = min(len(items), workers * CHUNKS_PER_WORKER)
@@ -61,7 +67,12 @@ def map_chunks(work: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [cast(R, result) for result in pool.map(_run, range(count))]
+            results = []
+            for number, result in enumerate(pool.map(_run, range(count))):
+                results.append(cast(R, result))
+                if done is not None:
+                    done(bounds[number + 1] - bounds[number])
+            return results
     finally:
         _JOB.clear()
 

@@ -24,6 +24,7 @@ from microblog.pages import REDIRECT_TEMPLATE, Page, plan_pages
 from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
+from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
 from microblog.site_templates import inspect_templates
 from microblog.sources import ExportSummary, read_content
@@ -55,11 +56,14 @@ CODE_RENDERED = ("_macros.html",)  # templates render.py renders by name (`card`
 
 
 def read_site(
-    config: SiteConfig, cache: RecordCache | None = None, digests: Mapping[str, str] | None = None
+    config: SiteConfig,
+    cache: RecordCache | None = None,
+    digests: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> Content:
     """Read, date, order and tag every post of the site (with a record `cache`, see
     sources.read_content)."""
-    read = read_content(config, cache, digests)
+    read = read_content(config, cache, digests, progress)
     default = None if config.date is None else (config.date, config.origin("date"))
     history = None
     if config.dates_from_git:  # read before the timeline, which is pure
@@ -110,12 +114,14 @@ def build_site(
     code: str | None = None,
     previous: dict[str, Any] | None = None,
     started: float | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Render the whole site into `sink`. Raises RenderError when a template fails.
 
     With `code` (buildcache.code_key), each page and feed gets a key (pagecache.py); those
     whose key is in `previous`, the last build's, are kept in an UpdateSink, not rendered."""
     started = started or time.perf_counter()
+    progress = progress or Progress()
     clock = _Stages(started)
     content = content or read_site(config)
     clock.lap("read")
@@ -127,11 +133,13 @@ def build_site(
         base = f"{code}\0{config.fingerprint()}"
         keys = PageKeys(previous, Digests(content.timeline.posts, content.tags), base)
     clock.lap("plan")
-    _render_pages(env, pages, sink, keys)
+    _render_pages(env, pages, sink, keys, progress)
     clock.lap("render and write pages")
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
+    progress.stage("writing feeds", 2 * (1 + len(content.tags)))
     for path, data in make_all_feeds(config, urls, content, fallback, sink, keys):
+        progress.advance()
         if data is not None:
             sink.write(path, data)
         feeds.append(path)
@@ -178,13 +186,14 @@ class _Stages:
 
 
 def _render_pages(
-    env: SiteEnvironment, pages: list[Page], sink: Sink, keys: PageKeys | None
+    env: SiteEnvironment, pages: list[Page], sink: Sink, keys: PageKeys | None, progress: Progress
 ) -> None:
     """Render and write every page that cannot be kept from the last build, over the
     machine's cores when they are many and the sink a folder (each worker writes its own
     pages). The first page that fails, in plan order, raises its RenderError, as in one
     process."""
     todo = _pages_to_render(env, pages, sink, keys)
+    progress.stage("writing pages", len(todo))
     workers = workers_for(len(todo)) if isinstance(sink, DirectorySink) else 1
     looked_up = env.looked_up
 
@@ -200,9 +209,10 @@ def _render_pages(
             except OSError as exc:
                 return exc, seen
             seen.append((page.path, key, sorted(ids)))
+            progress.advance()
         return None, seen
 
-    for failure, seen in map_chunks(render_chunk, todo, workers):
+    for failure, seen in map_chunks(render_chunk, todo, workers, progress.advance):
         if keys is not None:
             for path, key, ids in seen:
                 keys.made(path, key, ids)
@@ -320,7 +330,11 @@ def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, l
 
 
 def build_to_folder(
-    config: SiteConfig, *, source_date_epoch: int | None = None, cache: BuildCache | None = None
+    config: SiteConfig,
+    *,
+    source_date_epoch: int | None = None,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build into config.output_dir; on any failure the old site stays.
 
@@ -342,7 +356,7 @@ def build_to_folder(
         records = RecordCache(cache.folder, reader_key(config, cache.code))
         if not cache.clean:
             records.load()
-    content = read_site(config, records, cache.digests if cache else None)
+    content = read_site(config, records, cache.digests if cache else None, progress)
     trusted = cache.trusted_output() if cache is not None else None
     sink: DirectorySink | None = None
     try:
@@ -359,6 +373,7 @@ def build_to_folder(
             code=None if cache is None else cache.code,
             previous=None if trusted is None else trusted.pages,
             started=started,
+            progress=progress,
         )
         sink.commit()
     finally:

@@ -36,6 +36,7 @@ from microblog.codes import UnknownCodeError, explain, list_codes
 from microblog.config import ConfigError, check_content_folder
 from microblog.output import OutputError
 from microblog.problems import is_problem
+from microblog.progress import progress_for
 
 if TYPE_CHECKING:
     from microblog.config import SiteConfig
@@ -54,7 +55,13 @@ def add_site_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     build.add_argument(
         "--clean",
         action="store_true",
-        help="build in full, even when nothing changed since the last build",
+        help="build in full, ignoring the build cache",
+    )
+    build.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print only problems: no progress bar, no summary",
     )
     check = commands.add_parser(
         "check", help="read every post, template and static file and report problems"
@@ -123,14 +130,15 @@ def run_build(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
     else:
         with cache.locked():
-            result = _build(config, epoch, cache, verbose=args.verbose)
+            result = _build(config, epoch, cache, verbose=args.verbose, quiet=args.quiet)
             if result is None:
                 return EXIT_PROBLEMS
             problems, summary = result.problems, build_summary(result, config)
             seconds, stages = result.seconds, result.stages
             cache.remember(problems, summary, result.page_keys)
     report_problems(tuple(cache.problems) + problems, verbose=args.verbose)
-    print_build_summary(summary, seconds, unchanged=last is not None)
+    if not args.quiet:
+        print_build_summary(summary, seconds, unchanged=last is not None)
     if args.verbose:
         for stage, took in stages:
             err(f"{took:8.2f} s  {stage}")
@@ -144,16 +152,17 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _build(
-    config: SiteConfig, epoch: int | None, cache: BuildCache, *, verbose: bool
+    config: SiteConfig, epoch: int | None, cache: BuildCache, *, verbose: bool, quiet: bool
 ) -> BuildResult | None:
     """Build in full; None, once said why, when the build failed and kept the old output."""
     # imported here, not at the top: a build with nothing changed never needs them
     from microblog.pipeline import build_to_folder
     from microblog.render import RenderError
 
+    progress = progress_for(sys.stderr, quiet=quiet)
     try:
         with _terminate_cleanly():
-            return build_to_folder(config, source_date_epoch=epoch, cache=cache)
+            return build_to_folder(config, source_date_epoch=epoch, cache=cache, progress=progress)
     except (RenderError, OSError) as exc:
         err(str(exc.problem) if isinstance(exc, RenderError) else f"cannot write: {exc}")
     except (OutputError, ConfigError):
@@ -162,5 +171,7 @@ def _build(
         if verbose:
             traceback.print_exc()
         err(f"internal error: {type(exc).__name__}: {exc} (please report it)")
+    finally:
+        progress.close()
     err(f"build failed: {config.output_dir} was left as it was")
     return None

@@ -15,6 +15,7 @@ from microblog.model import Post
 from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
+from microblog.progress import Progress
 from microblog.sources.discover import ContentFile, find_content_files
 from microblog.sources.exports import (
     MASTODON,
@@ -80,7 +81,10 @@ class ExportSummary:
 
 
 def read_content(
-    config: SiteConfig, cache: RecordCache | None = None, digests: Mapping[str, str] | None = None
+    config: SiteConfig,
+    cache: RecordCache | None = None,
+    digests: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ReadResult:
     """Read every post under the content folder, in a stable order (sorted paths): post files,
     then exports (a file inside an export is the export's, never a post of its own).
@@ -111,10 +115,17 @@ def read_content(
     if cache is not None:
         cache.parsed = len(todo)
 
-    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None]]:
-        return [_read_file(item, config, site_real, cache) for item in chunk]
+    progress = progress or Progress()
+    progress.stage("reading posts", len(todo))
 
-    chunks = map_chunks(read_chunk, todo, workers_for(len(todo)))
+    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None]]:
+        read = []
+        for item in chunk:
+            read.append(_read_file(item, config, site_real, cache))
+            progress.advance()
+        return read
+
+    chunks = map_chunks(read_chunk, todo, workers_for(len(todo)), progress.advance)
     read = iter(one for chunk in chunks for one in chunk)
     for item, records in zip(posts, known, strict=True):
         if records is None:

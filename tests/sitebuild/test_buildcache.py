@@ -229,7 +229,8 @@ def delete_parent(site: Path, n: int) -> None:
 
 def change_page_size(site: Path, n: int) -> None:
     config = site / "site.yaml"
-    lines = [line for line in config.read_text("utf-8").splitlines() if "posts_per_page" not in line]
+    lines = config.read_text("utf-8").splitlines()
+    lines = [line for line in lines if "posts_per_page" not in line]
     config.write_text("\n".join([*lines, f"posts_per_page: {2 + n % 3}"]) + "\n", "utf-8")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from microblog.buildcache import CACHE_FOLDER
+from microblog.cli import main
 from microblog.recordcache import RECORDS_FILE
 from tests.conftest import REPO
 from tests.sitebuild.test_buildcache import (
@@ -146,3 +147,14 @@ def test_records_that_came_with_a_copied_site_are_not_used(
     assert "build cache: 1 post files parsed" in build(
         copy, tmp_path / "copy-out", capsys, "--verbose"
     )
+
+
+def test_quiet_prints_only_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    (site / "content/bad.md").write_text("---\ndate: 2024-13-45\n---\nbad date\n", "utf-8")
+    command = ["build", "--config", str(site / "site.yaml"), "--output", str(output), "--quiet"]
+    assert main(command) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert [line for line in err.splitlines() if " MB0" not in line] == []
+    assert " warning MB0" in err
