@@ -116,6 +116,8 @@ class BuildCache:
         state = self.state
         if self.clean or state is None or state["fingerprint"] != self.fingerprint:
             return None
+        if not self.fingerprint:  # a build that took none (the preview's) never skips
+            return None
         if state["output"] != os.path.realpath(self.config.output_dir):
             return None
         if state["tree"] != output_digest(self.config.output_dir):

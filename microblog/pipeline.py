@@ -6,27 +6,25 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.config import SiteConfig, check_content_folder
-from microblog.feeds import feed_items, make_feeds
 from microblog.inplace import UpdateSink
 from microblog.media import copy_media, media_to_copy
-from microblog.model import Post
 from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pagecache import Digests, PageKeys, template_keys
-from microblog.pages import REDIRECT_TEMPLATE, Page, plan_pages
+from microblog.pages import Page, plan_pages
 from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
 from microblog.problems import Problem, Severity
 from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
 from microblog.site_templates import inspect_templates
+from microblog.sitewide import make_all_feeds, site_files
 from microblog.sources import ExportSummary, read_content
 from microblog.sources.gitdates import is_shallow_clone, line_histories
 from microblog.taxonomy import TagIndex, make_taxonomy
@@ -247,55 +245,6 @@ def site_file_problems(config: SiteConfig) -> list[Problem]:
     return inspect_templates(config, env) + collect_static(config)[1]
 
 
-def make_all_feeds(
-    config: SiteConfig,
-    urls: Urls,
-    content: Content,
-    fallback: datetime,
-    sink: Sink | None = None,
-    keys: PageKeys | None = None,
-) -> Iterator[tuple[str, bytes | None]]:
-    """RSS and Atom for the whole site, then for each tag; a feed kept in `sink` from the
-    last build (see pagecache.py) comes with None."""
-    groups: list[tuple[Sequence[Post], str | None, str, str]] = [
-        (content.timeline.posts, None, config.title, Urls.home())
-    ]
-    groups += [
-        (tag.posts, tag.slug, f"{config.title}: #{tag.name}", Urls.tag(tag.slug))
-        for tag in content.tags
-    ]
-    for posts, tag_slug, title, page_path in groups:
-        rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
-        key = None
-        if keys is not None:
-            items = feed_items(posts, config.feed.items)
-            key = keys.key("feed", rss_path, atom_path, title, page_path, fallback, items)
-            if isinstance(sink, UpdateSink) and keys.fresh(rss_path, key):
-                if sink.keep(rss_path) and sink.keep(atom_path):
-                    yield rss_path, None
-                    yield atom_path, None
-                    continue
-                raise RuntimeError(f"{rss_path}: kept but not in the output")  # a bug
-        feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
-        if keys is not None:
-            keys.made(rss_path, key)
-        yield feeds.rss_path, feeds.rss
-        yield feeds.atom_path, feeds.atom
-
-
-def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:
-    """The sitemap, robots.txt, .nojekyll (GitHub Pages must not run Jekyll) and CNAME."""
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(Urls.SITEMAP)}\n"
-    files = {
-        Urls.SITEMAP: make_sitemap(urls, pages),
-        Urls.ROBOTS: robots.encode(),
-        ".nojekyll": b"",
-    }
-    if config.cname:
-        files["CNAME"] = config.cname.encode("ascii") + b"\n"
-    return files
-
-
 def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, list[Problem]]:
     """Copy static files; one with the path of a generated file is reported, not copied."""
     static, problems = collect_static(config)
@@ -384,21 +333,3 @@ def build_to_folder(
         cache.problems += records.problems
         result = dataclasses.replace(result, parsed=records.parsed)
     return result
-
-
-def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
-    """Every HTML page but the 404 page and redirects, with its post's date where it has one."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for page in pages:
-        if page.path == Urls.NOT_FOUND or page.template == REDIRECT_TEMPLATE:
-            continue
-        post = page.context.get("post")
-        lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")
-        if post is not None and post.date is not None:
-            lines.append(f"    <lastmod>{post.date.isoformat()}</lastmod>")
-        lines.append("  </url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")

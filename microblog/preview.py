@@ -1,6 +1,8 @@
 """The site being previewed: what it watches, how it rebuilds, and what the server shows.
 
-Rebuilds are whole (no partial rebuilds: they breed bugs); site.yaml is read again each time.
+Each rebuild takes the build's incremental path (a post file parsed before is not parsed
+again, only pages whose inputs changed are rendered, and only changed files written; its
+output is always a clean build's); site.yaml is read again each time.
 A failed build never raises here: it becomes errors that the server shows as a page.
 """
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from microblog.assets import static_tree
+from microblog.buildcache import BuildCache
 from microblog.config import ConfigError, SiteConfig, load_config
 from microblog.output import OutputError
 from microblog.pipeline import BuildResult, build_to_folder
@@ -94,7 +97,8 @@ class BuildReport:
 
 
 class Preview:
-    """The site being previewed: re-reads site.yaml and rebuilds it whole on every change."""
+    """The site being previewed: re-reads site.yaml and rebuilds it on every change, as
+    `build` does (only what changed is parsed, rendered and written)."""
 
     def __init__(
         self,
@@ -145,7 +149,11 @@ class Preview:
     def _build(self, changed: tuple[str, ...]) -> BuildReport:
         try:
             self.config = load_config(self.config.config_path, self.overrides)
-            result = build_to_folder(self.config, source_date_epoch=self.source_date_epoch)
+            epoch = self.source_date_epoch
+            cache = BuildCache.for_build(self.config, epoch, fingerprint=False)
+            with cache.locked():  # the build's incremental path, without its whole-build check
+                result = build_to_folder(self.config, source_date_epoch=epoch, cache=cache)
+                cache.remember(result.problems, "", result.page_keys)
         except ConfigError as exc:
             return BuildReport(changed, self.config, errors=tuple(map(str, exc.problems)))
         except RenderError as exc:

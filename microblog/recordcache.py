@@ -74,7 +74,7 @@ class RecordCache:
         self.known: dict[str, tuple[str, Any]] = {}  # site-relative path: (sha256, encoded)
         self.now: dict[str, tuple[str, Any]] = {}
         self.hits = 0
-        self.parsed = 0  # files read and parsed (read_content counts them)
+        self.parsed = 0  # files parsed, not found here (read_content counts them)
 
     def load(self) -> None:
         """Read the last build's records; a file that cannot be read is discarded (MB100)."""
@@ -99,7 +99,15 @@ class RecordCache:
 
     def get(self, relative: str, digest: str | None) -> FileRecords | None:
         """The records of `relative` when its bytes have sha256 `digest` and were parsed last
-        time; kept for the next build. A record that cannot be decoded is discarded (MB100)."""
+        time, kept for the next build."""
+        records = self.lookup(relative, digest)
+        if records is not None:
+            self.keep(relative)
+        return records
+
+    def lookup(self, relative: str, digest: str | None) -> FileRecords | None:
+        """`get`, without keeping them (a worker looks up, the parent keeps). A record that
+        cannot be decoded is discarded (MB100), with every other."""
         entry = self.known.get(relative)
         if digest is None or entry is None or entry[0] != digest:
             return None
@@ -111,9 +119,12 @@ class RecordCache:
             self.known = {}  # one bad entry: none of the file is trusted
             self.problems.append(_unreadable(exc))
             return None
-        self.now[relative] = entry
-        self.hits += 1
         return records
+
+    def keep(self, relative: str) -> None:
+        """Keep the last build's records of `relative` (found by `lookup`) for the next."""
+        self.now[relative] = self.known[relative]
+        self.hits += 1
 
     def put(self, relative: str, digest: str, records: FileRecords) -> None:
         """Keep the records of a file's bytes, unless they depend on other files too (a

@@ -112,13 +112,11 @@ def read_content(
         digests = digests or {}
         known = [cache.get(item.relative, digests.get(str(item.path))) for item in posts]
     todo = [item for item, records in zip(posts, known, strict=True) if records is None]
-    if cache is not None:
-        cache.parsed = len(todo)
 
     progress = progress or Progress()
     progress.stage("reading posts", len(todo))
 
-    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None]]:
+    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None, bool]]:
         read = []
         for item in chunk:
             read.append(_read_file(item, config, site_real, cache))
@@ -129,9 +127,13 @@ def read_content(
     read = iter(one for chunk in chunks for one in chunk)
     for item, records in zip(posts, known, strict=True):
         if records is None:
-            records, digest = next(read)
+            records, digest, parsed = next(read)
             if cache is not None and digest is not None:
-                cache.put(item.relative, digest, records)
+                if parsed:
+                    cache.parsed += 1
+                    cache.put(item.relative, digest, records)
+                else:  # found by its bytes, read in a worker: kept here
+                    cache.keep(item.relative)
         result.files.append(item)
         _add(result, records)
     for root in roots:
@@ -185,22 +187,24 @@ def read_file(item: ContentFile, config: SiteConfig, site_real: str) -> FileReco
 
 def _read_file(
     item: ContentFile, config: SiteConfig, site_real: str, cache: RecordCache | None
-) -> tuple[FileRecords, str | None]:
-    """read_file, and the sha256 of the bytes read when there is a `cache` (whose records of
-    those bytes are taken when it has them)."""
+) -> tuple[FileRecords, str | None, bool]:
+    """read_file; with a `cache`, also the sha256 of the bytes read, and whether they were
+    parsed (not: the cache had their records)."""
     try:
         raw = _read_bytes(item.path, site_real)
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
-        return FileRecords(problems=(_error(item.relative, "MB040", message),)), None
+        return FileRecords(problems=(_error(item.relative, "MB040", message),)), None, False
     if raw is None:
         message = f"file is larger than {MAX_FILE_BYTES >> 20} MB"
-        return FileRecords(problems=(_error(item.relative, "MB041", message),)), None
+        return FileRecords(problems=(_error(item.relative, "MB041", message),)), None, False
     if cache is None:
-        return parse_file(raw, item.relative, config), None
+        return parse_file(raw, item.relative, config), None, True
     digest = hashlib.sha256(raw).hexdigest()
-    known = cache.get(item.relative, digest)
-    return known or parse_file(raw, item.relative, config), digest
+    known = cache.lookup(item.relative, digest)
+    if known is not None:
+        return known, digest, False
+    return parse_file(raw, item.relative, config), digest, True
 
 
 def parse_file(raw: bytes, relative: str, config: SiteConfig) -> FileRecords:

@@ -14,6 +14,8 @@ import pytest
 
 from microblog.buildcache import CACHE_FOLDER
 from microblog.cli import main
+from microblog.config import load_config
+from microblog.preview import Preview
 from microblog.recordcache import RECORDS_FILE
 from tests.conftest import REPO
 from tests.sitebuild.test_buildcache import (
@@ -158,3 +160,22 @@ def test_quiet_prints_only_problems(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert out == ""
     assert [line for line in err.splitlines() if " MB0" not in line] == []
     assert " warning MB0" in err
+
+
+def test_the_preview_rebuilds_on_the_same_incremental_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = new_site(tmp_path / "site")
+    config = load_config(site / "site.yaml")
+    preview = Preview(config, {}, source_date_epoch=0)
+    first = preview.rebuild()
+    assert first.result is not None and first.result.parsed == 7
+    before = stamps(config.output_dir)
+    edit_post(site, 3)
+    report = preview.poll()
+    assert report is not None and report.result is not None
+    assert report.result.parsed == 1
+    after = stamps(config.output_dir)
+    written = [path for path in after if path not in before or after[path][:2] != before[path][:2]]
+    assert 0 < len(written) < len(after) // 2
+    assert tree_digest(config.output_dir) == clean_build_of(site, tmp_path, capsys)

@@ -1,0 +1,88 @@
+"""The files made from the whole site rather than page by page: RSS and Atom feeds for the
+site and for each tag, the sitemap, robots.txt, .nojekyll and CNAME."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape as xml_escape
+
+from microblog.config import SiteConfig
+from microblog.feeds import feed_items, make_feeds
+from microblog.inplace import UpdateSink
+from microblog.model import Post
+from microblog.output import Sink
+from microblog.pagecache import PageKeys
+from microblog.pages import REDIRECT_TEMPLATE, Page
+from microblog.urls import Urls
+
+if TYPE_CHECKING:
+    from microblog.pipeline import Content
+
+
+def make_all_feeds(
+    config: SiteConfig,
+    urls: Urls,
+    content: Content,
+    fallback: datetime,
+    sink: Sink | None = None,
+    keys: PageKeys | None = None,
+) -> Iterator[tuple[str, bytes | None]]:
+    """RSS and Atom for the whole site, then for each tag; a feed kept in `sink` from the
+    last build (see pagecache.py) comes with None."""
+    groups: list[tuple[Sequence[Post], str | None, str, str]] = [
+        (content.timeline.posts, None, config.title, Urls.home())
+    ]
+    groups += [
+        (tag.posts, tag.slug, f"{config.title}: #{tag.name}", Urls.tag(tag.slug))
+        for tag in content.tags
+    ]
+    for posts, tag_slug, title, page_path in groups:
+        rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
+        key = None
+        if keys is not None:
+            items = feed_items(posts, config.feed.items)
+            key = keys.key("feed", rss_path, atom_path, title, page_path, fallback, items)
+            if isinstance(sink, UpdateSink) and keys.fresh(rss_path, key):
+                if sink.keep(rss_path) and sink.keep(atom_path):
+                    yield rss_path, None
+                    yield atom_path, None
+                    continue
+                raise RuntimeError(f"{rss_path}: kept but not in the output")  # a bug
+        feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
+        if keys is not None:
+            keys.made(rss_path, key)
+        yield feeds.rss_path, feeds.rss
+        yield feeds.atom_path, feeds.atom
+
+
+def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:
+    """The sitemap, robots.txt, .nojekyll (GitHub Pages must not run Jekyll) and CNAME."""
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(Urls.SITEMAP)}\n"
+    files = {
+        Urls.SITEMAP: make_sitemap(urls, pages),
+        Urls.ROBOTS: robots.encode(),
+        ".nojekyll": b"",
+    }
+    if config.cname:
+        files["CNAME"] = config.cname.encode("ascii") + b"\n"
+    return files
+
+
+def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
+    """Every HTML page but the 404 page and redirects, with its post's date where it has one."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        if page.path == Urls.NOT_FOUND or page.template == REDIRECT_TEMPLATE:
+            continue
+        post = page.context.get("post")
+        lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")
+        if post is not None and post.date is not None:
+            lines.append(f"    <lastmod>{post.date.isoformat()}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
