@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import time
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -261,6 +262,17 @@ def code_key() -> str:
     return digest.hexdigest()
 
 
+def zone_key(name: str) -> str:
+    """A digest of the time zone data Python reads for zone `name` (the system's, when it
+    has them, else the tzdata package's): dates in pages and records depend on it."""
+    for folder in zoneinfo.TZPATH:
+        candidate = Path(folder) / name
+        with contextlib.suppress(OSError, ValueError):
+            if candidate.is_file():
+                return hashlib.sha256(candidate.read_bytes()).hexdigest()
+    return "tzdata"  # the package's, whose version is in the code key
+
+
 def _adder(digest: Any) -> Callable[..., None]:
     def add(*parts: object) -> None:
         for part in parts:
@@ -278,7 +290,7 @@ def input_fingerprint(
     digest = hashlib.sha256()
     add = _adder(digest)
     add(FORMAT, code, source_date_epoch)
-    add(config.fingerprint(), os.path.realpath(config.output_dir))
+    add(config.fingerprint(), os.path.realpath(config.output_dir), zone_key(config.timezone))
     with contextlib.suppress(OSError):
         add("site.yaml", hashlib.sha256(config.config_path.read_bytes()).hexdigest())
     site = config.site_dir
@@ -317,8 +329,9 @@ def _add_tree(
 
 
 def output_digest(output: Path, files: set[str] | None = None) -> str:
-    """Each file and folder of the output, by name, size, modification time and inode: what
-    a person or a tool changing the output folder changes. `files` gets each file's path."""
+    """Each file and folder of the output, by name, size, times (the change time, which no
+    tool can set back), inode and device: what a person or a tool changing the output folder
+    changes. `files` gets each file's path."""
     if output.is_symlink() or not output.is_dir():
         return ""
     lines: list[str] = []
@@ -337,8 +350,9 @@ def output_digest(output: Path, files: set[str] | None = None) -> str:
                 status = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            size, mtime, inode = status.st_size, status.st_mtime_ns, status.st_ino
-            lines.append(f"{name}\0{status.st_mode}\0{size}\0{mtime}\0{inode}")
+            size, mtime, ctime = status.st_size, status.st_mtime_ns, status.st_ctime_ns
+            where = f"{status.st_ino}:{status.st_dev}"
+            lines.append(f"{name}\0{status.st_mode}\0{size}\0{mtime}\0{ctime}\0{where}")
             if entry.is_dir(follow_symlinks=False):
                 pending.append((name, entry.path))
             elif files is not None:

@@ -6,11 +6,15 @@ the output; nothing in the output is touched until every page rendered. `commit(
 moves each new file into place and removes the files this build no longer makes, keeping
 every replaced or removed file in the temporary folder until the end, so that a failure
 halfway puts the output back as it was. Files that did not change are never written: their
-modification times stay, and a deploy uploads only what changed.
+modification times stay, and a deploy uploads only what changed. Unlike the swap of a whole
+folder, the moves are many: a build killed outright (SIGKILL, a power cut) while moving them
+leaves old and new files mixed; the next build then finds the output changed and writes it
+whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -66,6 +70,7 @@ class UpdateSink(DirectorySink):
         gone = sorted(self.previous - made)
         backup = self.temp / "old"
         done: list[tuple[Path, Path | None]] = []  # (output file, its backup or None)
+        made_folders: list[Path] = []
         with _signals_deferred():
             try:
                 for relative in gone:
@@ -77,23 +82,53 @@ class UpdateSink(DirectorySink):
                     _remove_empty_parents(current.parent, self.output)
                 for relative in staged:
                     current = self.output / relative
-                    saved: Path | None = None
-                    if current.exists() or current.is_symlink():
-                        saved = backup / relative
-                        saved.parent.mkdir(parents=True, exist_ok=True)
-                        os.link(current, saved, follow_symlinks=False)
-                    current.parent.mkdir(parents=True, exist_ok=True)
-                    (self.root / relative).replace(current)
+                    saved = _back_up(current, backup / relative)
                     done.append((current, saved))
+                    made_folders += _make_parents(current.parent, self.output)
+                    (self.root / relative).replace(current)
             except BaseException:
-                for current, saved in reversed(done):
-                    if saved is None:
-                        current.unlink(missing_ok=True)
-                    else:
-                        current.parent.mkdir(parents=True, exist_ok=True)
-                        saved.replace(current)
+                _roll_back(done, made_folders)
                 raise
         self.discard()
+
+
+def _back_up(current: Path, saved: Path) -> Path | None:
+    """Keep the file about to be replaced at `saved` (None: there is none): a hard link, so
+    that the output never lacks it; moved there where links cannot be made."""
+    if not (current.exists() or current.is_symlink()):
+        return None
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(current, saved, follow_symlinks=False)
+    except OSError:  # no hard links here (FAT, exFAT, some network and FUSE file systems)
+        current.replace(saved)
+    return saved
+
+
+def _make_parents(folder: Path, top: Path) -> list[Path]:
+    """Make `folder` and its missing parents below `top`; those made, deepest last."""
+    missing = []
+    while folder != top and not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir()
+    return list(reversed(missing))
+
+
+def _roll_back(done: list[tuple[Path, Path | None]], made_folders: list[Path]) -> None:
+    """Put every replaced or removed file back, and remove the folders the commit made (as
+    much of it as can be: the next build finds any difference and writes the output whole)."""
+    for current, saved in reversed(done):
+        with contextlib.suppress(OSError):
+            if saved is None:
+                current.unlink(missing_ok=True)
+            else:
+                current.parent.mkdir(parents=True, exist_ok=True)
+                saved.replace(current)
+    for folder in reversed(made_folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _unchanged(current: Path, size: int, source: BinaryIO) -> bool:

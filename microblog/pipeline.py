@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from microblog.assets import DEFAULT_STATIC, collect_static
+from microblog.buildcache import zone_key
 from microblog.config import SiteConfig, check_content_folder
 from microblog.inplace import UpdateSink
 from microblog.media import copy_media, media_to_copy
@@ -128,7 +129,7 @@ def build_site(
     env = make_environment(config, urls, content.timeline.posts)
     keys = None
     if code is not None:
-        base = f"{code}\0{config.fingerprint()}"
+        base = f"{code}\0{config.fingerprint()}\0{zone_key(config.timezone)}"
         keys = PageKeys(previous, Digests(content.timeline.posts, content.tags), base)
     clock.lap("plan")
     _render_pages(env, pages, sink, keys, progress)

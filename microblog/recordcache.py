@@ -7,7 +7,8 @@ path, with a key of the reading settings and of microblog's code. The one except
 naming media files of its own (their presence and size are read), is never kept. The records are
 stored as JSON (never pickle: a file in the site folder must not be able to run code), each
 frozen record by its type's name and its fields in order; only the types below are decoded.
-A file that cannot be read back whole is discarded with a warning (MB100), never trusted.
+The file is a JSON header (with a sha256 of the rest) and a line of JSON records; one that
+cannot be read back whole is discarded with a warning (MB100), never trusted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from microblog.buildcache import zone_key
 from microblog.config import SiteConfig
 from microblog.model import Media, Post, Reply, Source, Tag
 from microblog.problems import Problem, Severity
@@ -31,7 +33,7 @@ from microblog.sources import FileRecords
 from microblog.text.linked import Link, LinkedHtml, LinkKind
 
 RECORDS_FILE: Final = "records.json"
-FORMAT: Final = "microblog-records-1"
+FORMAT: Final = "microblog-records-2"
 # Settings no reader reads: changing them keeps the records (any other setting renews them).
 _PAGE_SETTINGS: Final = frozenset(
     {"title", "base_url", "author", "description", "output_dir", "posts_per_page", "cname"}
@@ -54,6 +56,7 @@ def reader_key(config: SiteConfig, code: str) -> str:
     digest of microblog's own files."""
     values = {name: str(config.value(name)) for name in _setting_names() - _PAGE_SETTINGS}
     values["site_dir"] = config.site_dir.as_posix()
+    values["zone data"] = zone_key(config.timezone)
     text = json.dumps([FORMAT, code, values], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -71,31 +74,41 @@ class RecordCache:
         self.path = folder / RECORDS_FILE
         self.key = key
         self.problems: list[Problem] = []
-        self.known: dict[str, tuple[str, Any]] = {}  # site-relative path: (sha256, encoded)
-        self.now: dict[str, tuple[str, Any]] = {}
+        self.known: dict[str, tuple[str, FileRecords, Any]] = {}  # path: sha256, records, JSON
+        self.now: dict[str, tuple[str, Any]] = {}  # path: sha256, JSON
         self.hits = 0
         self.parsed = 0  # files parsed, not found here (read_content counts them)
 
     def load(self) -> None:
-        """Read the last build's records; a file that cannot be read is discarded (MB100)."""
+        """Read and decode the last build's records. A file that cannot be read whole, whose
+        checksum does not match, or with a record that cannot be decoded is discarded with a
+        warning (MB100): none of it is used."""
         try:
             if self.path.parent.is_symlink() or self.path.is_symlink() or not self.path.is_file():
                 return
-            state = json.loads(self.path.read_bytes())
-            if not isinstance(state, dict) or state.get("format") != FORMAT:
+            header_line, _, body = self.path.read_bytes().partition(b"\n")
+            header = json.loads(header_line)
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise ValueError(f"not of format {FORMAT}")
-            if state.get("key") != self.key or state.get("folder") != _identity(self.path.parent):
+            if header.get("key") != self.key or header.get("folder") != _identity(self.folder):
                 return  # other settings, another microblog, or a cache made elsewhere
-            entries = state.get("entries")
+            if header.get("sha256") != hashlib.sha256(body).hexdigest():
+                raise ValueError("its checksum does not match: damaged")
+            entries = json.loads(body)
             if not isinstance(entries, dict):
                 raise ValueError("no entries")
-            for relative, entry in entries.items():
-                if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
-                    raise ValueError(f"entry {relative!r} is not a pair")
-                self.known[relative] = (entry[0], entry[1])
-        except (OSError, ValueError, RecursionError) as exc:
+            for relative, (digest, encoded) in entries.items():
+                records = decode(encoded)
+                if not isinstance(digest, str) or not isinstance(records, FileRecords):
+                    raise ValueError(f"{relative!r} holds no records")
+                self.known[relative] = (digest, records, encoded)
+        except Exception as exc:  # whatever a damaged file makes decoding raise: not trusted
             self.known = {}
             self.problems.append(_unreadable(exc))
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
     def get(self, relative: str, digest: str | None) -> FileRecords | None:
         """The records of `relative` when its bytes have sha256 `digest` and were parsed last
@@ -106,24 +119,16 @@ class RecordCache:
         return records
 
     def lookup(self, relative: str, digest: str | None) -> FileRecords | None:
-        """`get`, without keeping them (a worker looks up, the parent keeps). A record that
-        cannot be decoded is discarded (MB100), with every other."""
+        """`get`, without keeping them (a worker looks up, the parent keeps)."""
         entry = self.known.get(relative)
         if digest is None or entry is None or entry[0] != digest:
             return None
-        try:
-            records = decode(entry[1])
-            if not isinstance(records, FileRecords):
-                raise ValueError("not the records of a file")
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
-            self.known = {}  # one bad entry: none of the file is trusted
-            self.problems.append(_unreadable(exc))
-            return None
-        return records
+        return entry[1]
 
     def keep(self, relative: str) -> None:
         """Keep the last build's records of `relative` (found by `lookup`) for the next."""
-        self.now[relative] = self.known[relative]
+        digest, _records, encoded = self.known[relative]
+        self.now[relative] = (digest, encoded)
         self.hits += 1
 
     def put(self, relative: str, digest: str, records: FileRecords) -> None:
@@ -139,19 +144,21 @@ class RecordCache:
     def save(self) -> None:
         """Keep this build's records (those of files no longer read are dropped); written
         whole and renamed into place, so two builds at once leave one or the other."""
-        if self.now == self.known:
-            return
+        if self.now.keys() == self.known.keys() and self.hits == len(self.now):
+            return  # all found, none parsed: the file holds them already
         folder = self.path.parent
         with contextlib.suppress(OSError, ValueError):
             if folder.is_symlink():
                 return  # it would lead out of the site folder
             folder.mkdir(exist_ok=True)
-            state: dict[str, Any] = {"format": FORMAT, "key": self.key}
-            state |= {"folder": _identity(folder), "entries": self.now}
+            # dumps, not dump: only dumps has the C encoder; ASCII, lone surrogates too
+            body = json.dumps(self.now, separators=(",", ":")).encode("ascii")
+            header = {"format": FORMAT, "key": self.key, "folder": _identity(folder)}
+            header["sha256"] = hashlib.sha256(body).hexdigest()
             handle, temporary = tempfile.mkstemp(prefix=".records-", dir=folder)
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:  # dumps: C, dump is not
-                    out.write(json.dumps(state, separators=(",", ":")))  # ASCII: surrogates too
+                with os.fdopen(handle, "wb") as out:
+                    out.write(json.dumps(header).encode("ascii") + b"\n" + body)
                 Path(temporary).replace(self.path)
             finally:
                 Path(temporary).unlink(missing_ok=True)

@@ -30,10 +30,32 @@ class RenderError(Exception):
         self.problem = problem
 
 
+class WatchedTemplate(jinja2.Template):
+    """A template whose module (made once, for `{% import %}`, `{% from %}` and `card`) notes
+    again, each time it is used, the posts its top-level code looked up while it was made:
+    every page using the module depends on them, not only the first one (pagecache.py)."""
+
+    _module_looked_up: tuple[str, ...] = ()
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> Any:
+        looked_up = getattr(self.environment, "looked_up", None)
+        if looked_up is None:
+            return super()._get_default_module(ctx)
+        made = self._module is None
+        with looked_up.watch() as ids:
+            module = super()._get_default_module(ctx)
+        if module is self._module:
+            if made:
+                self._module_looked_up = tuple(ids)
+            looked_up.note(self._module_looked_up)
+        return module
+
+
 class SiteEnvironment(jinja2.Environment):
     """Templates read a post's HTML as `post.html`: its links resolved for the pages of this
     site (a record keeps them open, text/linked.py), once per post."""
 
+    template_class = WatchedTemplate
     urls: Urls
     looked_up: LookedUp  # posts_by_id, noting what each page looks up (pagecache.py)
 

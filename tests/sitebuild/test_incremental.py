@@ -3,7 +3,10 @@ records of unchanged post files are not parsed again, and the output is a clean 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +28,7 @@ from tests.sitebuild.test_buildcache import (
     edit_post,
     new_site,
 )
-from tests.support.sitechecks import tree_digest
+from tests.support.sitechecks import diff_snapshots, snapshot_tree, tree_digest
 
 
 def stamps(output: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -78,13 +81,39 @@ def test_a_template_change_renders_only_the_pages_of_that_template(
 
 
 def forge(text: str) -> str:
-    """A record of another shape: a field too many."""
+    """A record of another shape (a field too many), checksum left as it was."""
     return text.replace('{"T":"Post","v":[', '{"T":"Post","v":[1,', 1)
+
+
+def resealed(change: Callable[[str], str]) -> Callable[[str], str]:
+    """`change` applied to the records, their checksum made to match again."""
+
+    def damage(text: str) -> str:
+        header, _, body = text.partition("\n")
+        body = change(body)
+        fields = json.loads(header)
+        fields["sha256"] = hashlib.sha256(body.encode("ascii")).hexdigest()
+        return json.dumps(fields) + "\n" + body
+
+    return damage
+
+
+def bad_zone(body: str) -> str:
+    return re.sub(r'\["offset",[^\]]*\]', '["zone","Europe"]', body, count=1)
 
 
 @pytest.mark.parametrize(
     "damage",
-    [lambda _: "", lambda _: "{not json", lambda _: '{"format": "other"}', lambda _: "[1]", forge],
+    [
+        lambda _: "",
+        lambda _: "{not json",
+        lambda _: '{"format": "other"}',
+        lambda _: "[1]",
+        forge,
+        resealed(lambda body: body.replace('{"T":"Post","v":[', '{"T":"Post","v":[1,', 1)),
+        resealed(bad_zone),  # a folder of the zone database, not a zone: an OSError
+        resealed(lambda body: body.replace('{"T":"Source"', '{"T":"Nope"', 1)),
+    ],
 )
 def test_damaged_records_are_discarded_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Callable[[str], str]
@@ -179,3 +208,85 @@ def test_the_preview_rebuilds_on_the_same_incremental_path(
     written = [path for path in after if path not in before or after[path][:2] != before[path][:2]]
     assert 0 < len(written) < len(after) // 2
     assert tree_digest(config.output_dir) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_a_page_using_a_templates_module_depends_on_what_its_code_looked_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Jinja makes an imported template's module once: every page using it, not only the
+    first one rendered, depends on the posts its top-level code looked up."""
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    (site / "templates").mkdir()
+    (site / "templates/_pinned.html").write_text(
+        "{% set pinned = posts_by_id['content/p1'] %}"
+        "{% macro sidebar() %}<aside>{{ pinned.headline }}</aside>{% endmacro %}",
+        "utf-8",
+    )
+    base = (REPO / "microblog/templates/base.html").read_text("utf-8")
+    sidebar = "{% from '_pinned.html' import sidebar %}{{ sidebar() }}</footer>"
+    (site / "templates/base.html").write_text(base.replace("</footer>", sidebar), "utf-8")
+    build(site, output, capsys)
+    (site / "content/p1.md").write_text("---\ndate: 2024-03-01T10:00:00Z\n---\nPinned\n")
+    build(site, output, capsys)
+    assert "<aside>Pinned</aside>" in (output / "posts/p5/index.html").read_text("utf-8")
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_where_hard_links_cannot_be_made_an_update_still_lands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    monkeypatch.setattr("microblog.inplace.os.link", no_links)
+    monkeypatch.setattr("microblog.output.os.link", no_links)
+    for round_ in range(2):
+        edit_post(site, round_)
+        build(site, output, capsys)
+        assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_a_commit_that_fails_halfway_puts_the_output_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    before = snapshot_tree(output, exclude=[])
+    (site / "content/p9.md").write_text("---\ndate: 2024-03-09\n---\nNine #NewTag\n", "utf-8")
+    replace = Path.replace
+    failed: list[Path] = []
+
+    def full_disk(self: Path, target: str | os.PathLike[str]) -> Path:
+        if Path(target).name == "sitemap.xml" and not failed:
+            failed.append(self)
+            raise OSError(28, "No space left on device")
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", full_disk)
+    command = ["build", "--config", str(site / "site.yaml"), "--output", str(output)]
+    assert main(command) == 1
+    assert "build failed" in capsys.readouterr().err
+    assert failed
+    after = snapshot_tree(output, exclude=[])
+    assert sorted(after) == sorted(before)  # no folder made for the new post or tag is left
+    assert diff_snapshots(before, after) == []
+    monkeypatch.setattr(Path, "replace", replace)
+    build(site, output, capsys)
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_an_output_file_edited_with_its_size_and_time_kept_is_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    build(site, output, capsys)
+    page = output / "posts/p1/index.html"
+    status = page.stat()
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("Post 1", "Tsop 1"), "utf-8")  # same size
+    os.utime(page, ns=(status.st_atime_ns, status.st_mtime_ns))  # as rsync -t or touch -r
+    edit_post(site, 5)
+    build(site, output, capsys)
+    assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
