@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from microblog.model import Post
+from microblog.model import Post, Tag
 from microblog.text.hashtags import assign_tag_slugs
 from microblog.timeline import Timeline
 
@@ -50,7 +50,7 @@ def assign_site_tag_slugs(posts: Sequence[Post]) -> tuple[Post, ...]:
 def _with_slugs(post: Post, slugs: Mapping[str, str]) -> Post:
     if all(tag.slug == slugs[tag.key] for tag in post.tags):
         return post
-    tags = tuple(dataclasses.replace(tag, slug=slugs[tag.key]) for tag in post.tags)
+    tags = tuple(Tag(tag.name, tag.key, slugs[tag.key]) for tag in post.tags)
     return dataclasses.replace(post, tags=tags)
 
 

@@ -143,7 +143,9 @@ def order_timeline(posts: Sequence[Post], line_dates: LineDates | None = None) -
                     f"published as {slug!r}",
                 )
             )
-        unique.append(dataclasses.replace(post, id=post_id, slug=slug))
+        if post_id != post.id or slug != post.slug:  # replace() is slow: most posts keep both
+            post = dataclasses.replace(post, id=post_id, slug=slug)
+        unique.append(post)
     published, redirects = merge_cross_posts([post for post in unique if not post.draft])
     drafts = tuple(post for post in unique if post.draft)
     claims = len(contested) if line_dates is not None else 0
