@@ -29,31 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from build import WORDS, extract  # benchmarks/build.py: its words, and git archive of a REV
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-WORDS = (
-    "latency",
-    "throughput",
-    "cache",
-    "queue",
-    "shard",
-    "replica",
-    "schema",
-    "index",
-    "contract",
-    "service",
-    "monolith",
-    "deploy",
-    "rollback",
-    "review",
-    "pipeline",
-    "budget",
-    "trace",
-    "metric",
-    "incident",
-    "release",
-    "migration",
-)
 TAG_PARTS = (
     "System",
     "Design",
@@ -136,15 +115,6 @@ def time_modes(code: Path, site: Path, runs: int) -> tuple[float, float, float]:
             post.write(f"\nEdited {run}.\n")
         edits.append(_run(code, site))
     return clean, noop, statistics.median(edits)
-
-
-def extract(rev: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "archive", rev], cwd=REPO, check=True, capture_output=True
-    ).stdout
-    into.mkdir()
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into
 
 
 def main() -> None:
