@@ -8,6 +8,7 @@ mail them again whenever an invented date moved).
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,16 +16,20 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from microblog.config import SiteConfig
-from microblog.model import Post
+from microblog.model import Media, Post
 from microblog.urls import FEED_FILES, Urls
 
 
 @dataclass(frozen=True, slots=True)
 class FeedFiles:
-    rss_path: str
-    atom_path: str
-    rss: bytes
-    atom: bytes
+    """The feeds of the site or of one tag: RSS, Atom and JSON Feed, by output path."""
+
+    files: tuple[tuple[str, bytes], ...]
+
+
+def feed_paths(tag_slug: str | None) -> tuple[str, ...]:
+    """The output paths of the feeds of the site (`tag_slug` None) or of one tag."""
+    return tuple(Urls.feed(kind, tag_slug) for kind in FEED_FILES)
 
 
 def feed_items(posts: Sequence[Post], count: int) -> list[Post]:
@@ -41,14 +46,85 @@ def make_feeds(
     page_path: str,
     fallback: datetime,
 ) -> FeedFiles:
-    """Both feeds for `posts`: the site's (`tag_slug` None) or one tag's."""
+    """The feeds of `posts`: the site's (`tag_slug` None) or one tag's."""
     rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
+    json_path = Urls.feed("json", tag_slug)
     items = feed_items(posts, config.feed.items)
     updated = max((post.date for post in items if post.date), default=None)
     stamp = updated or fallback  # no dated post: SOURCE_DATE_EPOCH or 1970, never "now"
     rss = _generator(config, urls, items, title, page_path, rss_path, stamp)
     atom = _generator(config, urls, items, title, page_path, atom_path, stamp)
-    return FeedFiles(rss_path, atom_path, rss.rss_str(pretty=True), atom.atom_str(pretty=True))
+    return FeedFiles(
+        (
+            (rss_path, rss.rss_str(pretty=True)),
+            (atom_path, atom.atom_str(pretty=True)),
+            (json_path, json_feed(config, urls, items, title, page_path, json_path)),
+        )
+    )
+
+
+def json_feed(
+    config: SiteConfig,
+    urls: Urls,
+    items: Sequence[Post],
+    title: str,
+    page_path: str,
+    self_path: str,
+) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of `items`: written by hand, as no
+    well-kept library writes it (feedgen does RSS and Atom only); the same items, guids and
+    HTML as the RSS and Atom feeds. The optional `description` and `summary` are left out:
+    the format says they are text, but readers that show them as HTML are known."""
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": urls.absolute(page_path),
+        "feed_url": urls.absolute(self_path),
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [_json_item(config, urls, post) for post in items],
+    }
+    text = json.dumps(feed, ensure_ascii=False, indent=2)
+    # <, > and & only occur inside strings: written as escapes, the file holds no markup for
+    # a page or a tool that takes it for HTML (as Go's encoding/json writes them)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (text + "\n").encode("utf-8")
+
+
+def _json_item(config: SiteConfig, urls: Urls, post: Post) -> dict[str, object]:
+    permalink = urls.absolute(Urls.post(post))
+    item: dict[str, object] = {"id": permalink, "url": permalink, "title": post.headline}
+    if config.feed.full_content:
+        item["content_html"] = item_html(urls, post)
+    else:
+        item["content_text"] = post.summary or post.headline
+    if post.date is not None:
+        item["date_published"] = post.date.isoformat()  # RFC 3339
+    shown = [media for media in post.media if media.path]
+    images = [media for media in shown if media.kind == "image"]
+    if images:
+        item["image"] = urls.absolute(images[0].path)
+    if config.author:
+        item["authors"] = [{"name": config.author}]
+    if post.tags:
+        item["tags"] = [tag.name for tag in post.tags]
+    if post.lang:
+        item["language"] = post.lang
+    if shown:
+        item["attachments"] = [_attachment(urls, media) for media in shown]
+    return item
+
+
+def _attachment(urls: Urls, media: Media) -> dict[str, object]:
+    attachment: dict[str, object] = {
+        "url": urls.absolute(media.path),
+        "mime_type": media.mime or "application/octet-stream",
+    }
+    if media.alt:
+        attachment["title"] = media.alt
+    if media.size:
+        attachment["size_in_bytes"] = media.size
+    return attachment
 
 
 def _generator(

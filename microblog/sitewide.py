@@ -1,5 +1,5 @@
-"""The files made from the whole site rather than page by page: RSS and Atom feeds for the
-site and for each tag, the sitemap, robots.txt, .nojekyll and CNAME."""
+"""The files made from the whole site rather than page by page: RSS, Atom and JSON feeds for
+the site and for each tag, the sitemap, robots.txt, .nojekyll and CNAME."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 from microblog.config import SiteConfig
-from microblog.feeds import feed_items, make_feeds
+from microblog.feeds import feed_items, feed_paths, make_feeds
 from microblog.inplace import UpdateSink
 from microblog.model import Post
 from microblog.output import Sink
@@ -29,8 +29,8 @@ def make_all_feeds(
     sink: Sink | None = None,
     keys: PageKeys | None = None,
 ) -> Iterator[tuple[str, bytes | None]]:
-    """RSS and Atom for the whole site, then for each tag; a feed kept in `sink` from the
-    last build (see pagecache.py) comes with None."""
+    """RSS, Atom and JSON Feed for the whole site, then for each tag; a feed kept in `sink`
+    from the last build (see pagecache.py) comes with None."""
     groups: list[tuple[Sequence[Post], str | None, str, str]] = [
         (content.timeline.posts, None, config.title, Urls.home())
     ]
@@ -39,22 +39,20 @@ def make_all_feeds(
         for tag in content.tags
     ]
     for posts, tag_slug, title, page_path in groups:
-        rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
+        paths = feed_paths(tag_slug)
         key = None
         if keys is not None:
             items = feed_items(posts, config.feed.items)
-            key = keys.key("feed", rss_path, atom_path, title, page_path, fallback, items)
-            if isinstance(sink, UpdateSink) and keys.fresh(rss_path, key):
-                if sink.keep(rss_path) and sink.keep(atom_path):
-                    yield rss_path, None
-                    yield atom_path, None
-                    continue
-                raise RuntimeError(f"{rss_path}: kept but not in the output")  # a bug
+            key = keys.key("feed", paths, title, page_path, fallback, items)
+            if isinstance(sink, UpdateSink) and keys.fresh(paths[0], key):
+                if not all(sink.keep(path) for path in paths):
+                    raise RuntimeError(f"{paths[0]}: kept but not in the output")  # a bug
+                yield from ((path, None) for path in paths)
+                continue
         feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
         if keys is not None:
-            keys.made(rss_path, key)
-        yield feeds.rss_path, feeds.rss
-        yield feeds.atom_path, feeds.atom
+            keys.made(paths[0], key)
+        yield from feeds.files
 
 
 def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:

@@ -16,8 +16,12 @@ from microblog.model import Post
 from microblog.text.linked import Link, LinkKind
 from microblog.text.links import to_ascii_url
 
-FeedKind = Literal["rss", "atom"]
-FEED_FILES: Final[dict[FeedKind, str]] = {"rss": "feed.xml", "atom": "atom.xml"}
+FeedKind = Literal["rss", "atom", "json"]
+FEED_FILES: Final[dict[FeedKind, str]] = {
+    "rss": "feed.xml",
+    "atom": "atom.xml",
+    "json": "feed.json",  # JSON Feed 1.1
+}
 _NOT_IN_URLS: Final = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -143,6 +146,39 @@ def test_feeds_parse_and_carry_every_post(built_sample: Path) -> None:
     site_rss = feedparser.parse((built_sample / "feed.xml").read_bytes())
     assert len(site_rss.entries) == 16
     assert site_rss.feed.links[0].href.startswith("https://user.github.io/archive/")
+
+
+def test_json_feeds_follow_json_feed_1_1_and_match_the_rss(built_sample: Path) -> None:
+    """Each feed.json (the site's and every tag's): the version, its own public URL as
+    feed_url, and the RSS feed's items, guids and dates, each item's page in the output."""
+    base = "https://user.github.io/archive/"
+    feeds = sorted(built_sample.rglob("feed.json"))
+    assert len(feeds) == len(sorted(built_sample.rglob("feed.xml"))) > 1
+    for path in feeds:
+        feed = json.loads(path.read_bytes())
+        relative = path.relative_to(built_sample).as_posix()
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert unquote(feed["feed_url"]) == base + relative
+        assert feed["feed_url"].isascii() and feed["title"]
+        assert unquote(feed["home_page_url"]).startswith(base)
+        rss = feedparser.parse((path.parent / "feed.xml").read_bytes())
+        assert [item["id"] for item in feed["items"]] == [entry.id for entry in rss.entries]
+        for item, entry in zip(feed["items"], rss.entries, strict=True):
+            assert item["url"] == item["id"] and item["url"].isascii()
+            page = item["url"].removeprefix(base)
+            assert (built_sample / unquote(page) / "index.html").is_file()
+            published = datetime.fromisoformat(item["date_published"])
+            assert published.astimezone(UTC).timetuple()[:6] == tuple(entry.published_parsed)[:6]
+        encoded = "{http://purl.org/rss/1.0/modules/content/}encoded"
+        rss_items = ElementTree.parse(path.parent / "feed.xml").getroot().iter("item")
+        assert [item["content_html"] for item in feed["items"]] == [
+            rss_item.findtext(encoded) for rss_item in rss_items
+        ]
+    home = (built_sample / "index.html").read_text("utf-8")
+    assert '<link rel="alternate" type="application/feed+json"' in home
+    assert 'href="/archive/feed.json"' in home
+    tag_page = (built_sample / "tags/educación/index.html").read_text("utf-8")
+    assert 'href="/archive/tags/educaci%C3%B3n/feed.json"' in tag_page
 
 
 def test_rss_item_shape(built_sample: Path) -> None:

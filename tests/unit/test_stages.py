@@ -4,6 +4,7 @@ into a MemorySink, each fed plain data made here."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -185,11 +186,11 @@ def test_feeds_carry_dated_posts_with_absolute_ascii_links(config: SiteConfig) -
     timeline, tags = make_taxonomy(make_timeline([*posts, undated]))
     urls = Urls(config)
     fallback = datetime(2023, 1, 1, tzinfo=UTC)
-    files = make_feeds(config, urls, timeline.posts, None, "T", "index.html", fallback)
-    assert (files.rss_path, files.atom_path) == ("feed.xml", "atom.xml")
+    files = dict(make_feeds(config, urls, timeline.posts, None, "T", "index.html", fallback).files)
+    assert list(files) == ["feed.xml", "atom.xml", "feed.json"]
     permalinks = [urls.absolute(Urls.post(post)) for post in timeline.posts[:2]]
     assert permalinks[1] == "https://example.org/blog/posts/b/"
-    for data in (files.rss, files.atom):
+    for data in (files["feed.xml"], files["atom.xml"]):
         feed = feedparser.parse(data)
         assert feed.bozo == 0
         assert [entry.id for entry in feed.entries] == permalinks  # dated only, newest first
@@ -199,8 +200,25 @@ def test_feeds_carry_dated_posts_with_absolute_ascii_links(config: SiteConfig) -
         second = feed.entries[1].content[0].value
         assert 'src="https://example.org/blog/images/%C3%BC.png"' in second
         assert f'href="{permalinks[1]}#p' in second  # a fragment names the post's own page
+    assert b"<" not in files["feed.json"]  # markup characters are written as escapes
+    json_feed = json.loads(files["feed.json"])
+    assert json_feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert json_feed["feed_url"] == "https://example.org/blog/feed.json"
+    assert [item["id"] for item in json_feed["items"]] == permalinks  # the same guids
+    assert [item["url"] for item in json_feed["items"]] == permalinks
+    assert (
+        'href="https://example.org/blog/tags/caf%C3%A9/"' in json_feed["items"][0]["content_html"]
+    )
+    assert json_feed["items"][0]["tags"] == ["Café"]
+    for item in json_feed["items"]:
+        assert datetime.fromisoformat(item["date_published"]).tzinfo is not None
     tag_feeds = make_feeds(config, urls, tags[0].posts, tags[0].slug, "t", "x", fallback)
-    assert tag_feeds.rss_path == f"tags/{tags[0].slug}/feed.xml"
+    slug = tags[0].slug
+    assert [path for path, _ in tag_feeds.files] == [
+        f"tags/{slug}/feed.xml",
+        f"tags/{slug}/atom.xml",
+        f"tags/{slug}/feed.json",
+    ]
 
 
 # -- rendering into a MemorySink --------------------------------------------------------------
@@ -215,8 +233,8 @@ def test_build_site_renders_every_page_and_feed_into_memory(config: SiteConfig) 
     posts = [md(config, "content/a.md", "hello #World", date="2024-01-01")]
     sink = MemorySink()
     result = build_site(config, sink, content=_content(config, posts), source_date_epoch=0)
-    assert result.pages == 6 and result.feeds == 4
-    assert {"index.html", "posts/a/index.html", "tags/world/feed.xml", "sitemap.xml"} <= set(
+    assert result.pages == 6 and result.feeds == 6  # RSS, Atom and JSON Feed: site and tag
+    assert {"index.html", "posts/a/index.html", "tags/world/feed.json", "sitemap.xml"} <= set(
         sink.files
     )
     page = sink.files["posts/a/index.html"].decode()
