@@ -7,8 +7,10 @@ path, with a key of the reading settings and of microblog's code. The one except
 naming media files of its own (their presence and size are read), is never kept. The records are
 stored as JSON (never pickle: a file in the site folder must not be able to run code), each
 frozen record by its type's name and its fields in order; only the types below are decoded.
-The file is a JSON header (with a sha256 of the rest) and a line of JSON records; one that
-cannot be read back whole is discarded with a warning (MB100), never trusted.
+The file is a line of JSON header (with a sha256 of the rest), then a line of JSON per post
+file: its path, the sha256 of its bytes and its records. A line kept from the last build is
+written again as it was read, never encoded again. A file that cannot be read back whole is
+discarded with a warning (MB100), never trusted.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from microblog.sources import FileRecords
 from microblog.text.linked import Link, LinkedHtml, LinkKind
 
 RECORDS_FILE: Final = "records.json"
-FORMAT: Final = "microblog-records-2"
+FORMAT: Final = "microblog-records-3"
 # Settings no reader reads: changing them keeps the records (any other setting renews them).
 _PAGE_SETTINGS: Final = frozenset(
     {"title", "base_url", "author", "description", "output_dir", "posts_per_page", "cname"}
@@ -74,8 +76,8 @@ class RecordCache:
         self.path = folder / RECORDS_FILE
         self.key = key
         self.problems: list[Problem] = []
-        self.known: dict[str, tuple[str, FileRecords, Any]] = {}  # path: sha256, records, JSON
-        self.now: dict[str, tuple[str, Any]] = {}  # path: sha256, JSON
+        self.known: dict[str, tuple[str, FileRecords, str]] = {}  # path: sha256, records, line
+        self.now: dict[str, str] = {}  # path: its line of the file
         self.hits = 0
         self.parsed = 0  # files parsed, not found here (read_content counts them)
 
@@ -94,14 +96,12 @@ class RecordCache:
                 return  # other settings, another microblog, or a cache made elsewhere
             if header.get("sha256") != hashlib.sha256(body).hexdigest():
                 raise ValueError("its checksum does not match: damaged")
-            entries = json.loads(body)
-            if not isinstance(entries, dict):
-                raise ValueError("no entries")
-            for relative, (digest, encoded) in entries.items():
+            for line in body.decode("ascii").splitlines():
+                relative, digest, encoded = json.loads(line)
                 records = decode(encoded)
                 if not isinstance(digest, str) or not isinstance(records, FileRecords):
                     raise ValueError(f"{relative!r} holds no records")
-                self.known[relative] = (digest, records, encoded)
+                self.known[relative] = (digest, records, line)
         except Exception as exc:  # whatever a damaged file makes decoding raise: not trusted
             self.known = {}
             self.problems.append(_unreadable(exc))
@@ -127,8 +127,7 @@ class RecordCache:
 
     def keep(self, relative: str) -> None:
         """Keep the last build's records of `relative` (found by `lookup`) for the next."""
-        digest, _records, encoded = self.known[relative]
-        self.now[relative] = (digest, encoded)
+        self.now[relative] = self.known[relative][2]
         self.hits += 1
 
     def put(self, relative: str, digest: str, records: FileRecords) -> None:
@@ -139,7 +138,8 @@ class RecordCache:
         ):
             return
         with contextlib.suppress(Uncached):
-            self.now[relative] = (digest, encode(records))
+            line = json.dumps([relative, digest, encode(records)], separators=(",", ":"))
+            self.now[relative] = line  # one line: ASCII, a newline in a text is escaped
 
     def save(self) -> None:
         """Keep this build's records (those of files no longer read are dropped); written
@@ -151,8 +151,7 @@ class RecordCache:
             if folder.is_symlink():
                 return  # it would lead out of the site folder
             folder.mkdir(exist_ok=True)
-            # dumps, not dump: only dumps has the C encoder; ASCII, lone surrogates too
-            body = json.dumps(self.now, separators=(",", ":")).encode("ascii")
+            body = "\n".join(self.now.values()).encode("ascii")
             header = {"format": FORMAT, "key": self.key, "folder": _identity(folder)}
             header["sha256"] = hashlib.sha256(body).hexdigest()
             handle, temporary = tempfile.mkstemp(prefix=".records-", dir=folder)
