@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -191,14 +191,20 @@ def _render_pages(
     machine's cores when they are many and the sink a folder (each worker writes its own
     pages). The first page that fails, in plan order, raises its RenderError, as in one
     process."""
-    todo = _pages_to_render(env, pages, sink, keys)
+    key_of = _key_maker(env, keys)
+    # Over an output that can be updated, each page's key says whether to render it; into a
+    # new folder every page is rendered, and its key is made where it renders (in a worker).
+    updating = isinstance(sink, UpdateSink)
+    todo: list[tuple[Page, str | None]] = [(page, None) for page in pages]
+    if keys is not None and isinstance(sink, UpdateSink):
+        todo = _pages_to_render(pages, sink, keys, key_of)
     progress.stage("writing pages", len(todo))
     workers = workers_for(len(todo)) if isinstance(sink, DirectorySink) else 1
     looked_up = env.looked_up
 
     def render_chunk(chunk: Sequence[tuple[Page, str | None]]) -> RenderedChunk:
         seen: list[tuple[str, str | None, list[str]]] = []  # each page: path, key, ids
-        for page, key in chunk:
+        for page, known in chunk:
             try:
                 with looked_up.watch() as ids:
                     data = render_page(env, page)
@@ -207,7 +213,7 @@ def _render_pages(
                 return exc.problem, seen  # a Problem crosses from a worker; the exception not
             except OSError as exc:
                 return exc, seen
-            seen.append((page.path, key, sorted(ids)))
+            seen.append((page.path, known if updating else key_of(page), sorted(ids)))
             progress.advance()
         return None, seen
 
@@ -223,17 +229,26 @@ def _render_pages(
         sink.made.update(page.path for page, _key in todo)
 
 
+def _key_maker(env: SiteEnvironment, keys: PageKeys | None) -> Callable[[Page], str | None]:
+    """A page's key (pagecache.py), None without keys."""
+    template_key = template_keys(env, CODE_RENDERED)
+
+    def key_of(page: Page) -> str | None:
+        if keys is None:
+            return None
+        return keys.key(page.path, page.template, template_key(page.template), page.context)
+
+    return key_of
+
+
 def _pages_to_render(
-    env: SiteEnvironment, pages: list[Page], sink: Sink, keys: PageKeys | None
+    pages: list[Page], sink: UpdateSink, keys: PageKeys, key_of: Callable[[Page], str | None]
 ) -> list[tuple[Page, str | None]]:
     """Each page that cannot be kept from the last build, with its key; the others kept."""
-    if keys is None:
-        return [(page, None) for page in pages]
     todo: list[tuple[Page, str | None]] = []
-    template_key = template_keys(env, CODE_RENDERED)
     for page in pages:
-        key = keys.key(page.path, page.template, template_key(page.template), page.context)
-        if not (isinstance(sink, UpdateSink) and keys.fresh(page.path, key)):
+        key = key_of(page)
+        if not keys.fresh(page.path, key):
             todo.append((page, key))
         elif not sink.keep(page.path):
             raise RuntimeError(f"{page.path}: kept but not in the output")  # a bug

@@ -131,15 +131,13 @@ class RecordCache:
         self.hits += 1
 
     def put(self, relative: str, digest: str, records: FileRecords) -> None:
-        """Keep the records of a file's bytes, unless they depend on other files too (a
-        post's own media files: whether each is there, and its size)."""
-        if any(problem.code == "MB028" for problem in records.problems) or any(
-            media.member and not media.export for post in records.posts for media in post.media
-        ):
-            return
-        with contextlib.suppress(Uncached):
-            line = json.dumps([relative, digest, encode(records)], separators=(",", ":"))
-            self.now[relative] = line  # one line: ASCII, a newline in a text is escaped
+        """Keep the records of a file's bytes (see `line_of`)."""
+        self.keep_line(relative, line_of(relative, digest, records))
+
+    def keep_line(self, relative: str, line: str | None) -> None:
+        """Keep a line `line_of` made (in a worker, say) for the next build."""
+        if line is not None:
+            self.now[relative] = line
 
     def save(self) -> None:
         """Keep this build's records (those of files no longer read are dropped); written
@@ -161,6 +159,21 @@ class RecordCache:
                 Path(temporary).replace(self.path)
             finally:
                 Path(temporary).unlink(missing_ok=True)
+
+
+def line_of(relative: str, digest: str, records: FileRecords) -> str | None:
+    """The line of the records of a file's bytes; None for records that depend on other
+    files too (a post's own media files: whether each is there, and its size) or hold a value
+    this cache does not keep."""
+    if any(problem.code == "MB028" for problem in records.problems) or any(
+        media.member and not media.export for post in records.posts for media in post.media
+    ):
+        return None
+    try:
+        encoded = encode(records)
+    except Uncached:
+        return None
+    return json.dumps([relative, digest, encoded], separators=(",", ":"))  # ASCII: one line
 
 
 def _identity(folder: Path) -> str:

@@ -116,7 +116,7 @@ def read_content(
     progress = progress or Progress()
     progress.stage("reading posts", len(todo))
 
-    def read_chunk(chunk: Sequence[ContentFile]) -> list[tuple[FileRecords, str | None, bool]]:
+    def read_chunk(chunk: Sequence[ContentFile]) -> list[_Read]:
         read = []
         for item in chunk:
             read.append(_read_file(item, config, site_real, cache))
@@ -127,11 +127,11 @@ def read_content(
     read = iter(one for chunk in chunks for one in chunk)
     for item, records in zip(posts, known, strict=True):
         if records is None:
-            records, digest, parsed = next(read)
+            records, digest, parsed, line = next(read)
             if cache is not None and digest is not None:
                 if parsed:
                     cache.parsed += 1
-                    cache.put(item.relative, digest, records)
+                    cache.keep_line(item.relative, line)
                 else:  # found by its bytes, read in a worker: kept here
                     cache.keep(item.relative)
         result.files.append(item)
@@ -185,26 +185,33 @@ def read_file(item: ContentFile, config: SiteConfig, site_real: str) -> FileReco
     return _read_file(item, config, site_real, None)[0]
 
 
+# What reading a file gave: its records; with a cache, the sha256 of its bytes, whether they
+# were parsed (not: the cache had their records) and the line of the records to keep.
+_Read = tuple[FileRecords, str | None, bool, str | None]
+
+
 def _read_file(
     item: ContentFile, config: SiteConfig, site_real: str, cache: RecordCache | None
-) -> tuple[FileRecords, str | None, bool]:
-    """read_file; with a `cache`, also the sha256 of the bytes read, and whether they were
-    parsed (not: the cache had their records)."""
+) -> _Read:
+    """read_file, and what a `cache` needs (see _Read); made here, so in a worker."""
     try:
         raw = _read_bytes(item.path, site_real)
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
-        return FileRecords(problems=(_error(item.relative, "MB040", message),)), None, False
+        return FileRecords(problems=(_error(item.relative, "MB040", message),)), None, False, None
     if raw is None:
         message = f"file is larger than {MAX_FILE_BYTES >> 20} MB"
-        return FileRecords(problems=(_error(item.relative, "MB041", message),)), None, False
+        return FileRecords(problems=(_error(item.relative, "MB041", message),)), None, False, None
     if cache is None:
-        return parse_file(raw, item.relative, config), None, True
+        return parse_file(raw, item.relative, config), None, True, None
     digest = hashlib.sha256(raw).hexdigest()
     known = cache.lookup(item.relative, digest)
     if known is not None:
-        return known, digest, False
-    return parse_file(raw, item.relative, config), digest, True
+        return known, digest, False, None
+    from microblog.recordcache import line_of  # not at the top: recordcache imports this
+
+    records = parse_file(raw, item.relative, config)
+    return records, digest, True, line_of(item.relative, digest, records)
 
 
 def parse_file(raw: bytes, relative: str, config: SiteConfig) -> FileRecords:
