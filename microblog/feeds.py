@@ -11,7 +11,7 @@ import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -99,7 +99,7 @@ def _json_item(config: SiteConfig, urls: Urls, post: Post) -> dict[str, object]:
     else:
         item["content_text"] = post.summary or post.headline
     if post.date is not None:
-        item["date_published"] = post.date.isoformat()  # RFC 3339
+        item["date_published"] = _rfc3339(post.date)
     shown = [media for media in post.media if media.path]
     images = [media for media in shown if media.kind == "image"]
     if images:
@@ -115,13 +115,22 @@ def _json_item(config: SiteConfig, urls: Urls, post: Post) -> dict[str, object]:
     return item
 
 
+def _rfc3339(date: datetime) -> str:
+    """`date` in RFC 3339, whose offsets are whole minutes: an old local mean time offset
+    (+00:19:32) is written in UTC instead."""
+    offset = date.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        date = date.astimezone(UTC)
+    return date.isoformat()
+
+
 def _attachment(urls: Urls, media: Media) -> dict[str, object]:
+    """An image or video of the post (no `title`: JSON Feed reads equal titles as versions
+    of one file, and the alt text is in the item's HTML)."""
     attachment: dict[str, object] = {
         "url": urls.absolute(media.path),
         "mime_type": media.mime or "application/octet-stream",
     }
-    if media.alt:
-        attachment["title"] = media.alt
     if media.size:
         attachment["size_in_bytes"] = media.size
     return attachment

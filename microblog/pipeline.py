@@ -191,7 +191,7 @@ def _render_pages(
     machine's cores when they are many and the sink a folder (each worker writes its own
     pages). The first page that fails, in plan order, raises its RenderError, as in one
     process."""
-    key_of = _key_maker(env, keys)
+    key_of = _key_maker(env, keys, {page.template for page in pages})
     # Over an output that can be updated, each page's key says whether to render it; into a
     # new folder every page is rendered, and its key is made where it renders (in a worker).
     updating = isinstance(sink, UpdateSink)
@@ -229,9 +229,16 @@ def _render_pages(
         sink.made.update(page.path for page, _key in todo)
 
 
-def _key_maker(env: SiteEnvironment, keys: PageKeys | None) -> Callable[[Page], str | None]:
-    """A page's key (pagecache.py), None without keys."""
+def _key_maker(
+    env: SiteEnvironment, keys: PageKeys | None, templates: set[str]
+) -> Callable[[Page], str | None]:
+    """A page's key (pagecache.py), None without keys. The keys of `templates` are made
+    now, before any page renders (in this process, before workers fork): a template saved
+    during the build then gives its pages a key the next build does not find."""
     template_key = template_keys(env, CODE_RENDERED)
+    if keys is not None:
+        for name in sorted(templates):
+            template_key(name)
 
     def key_of(page: Page) -> str | None:
         if keys is None:

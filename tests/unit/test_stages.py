@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 
 from microblog.config import SiteConfig, load_config
-from microblog.feeds import make_feeds
+from microblog.feeds import json_feed, make_feeds
 from microblog.model import LineHistory, Post
 from microblog.output import MemorySink
 from microblog.pages import paginate, plan_pages
@@ -251,3 +253,15 @@ def test_render_error_names_the_template_and_line(make_site: MakeSite) -> None:
     assert caught.value.problem.code == "MB070"
     assert Path(caught.value.problem.path).name == "post.html"
     assert caught.value.problem.line == 2
+
+
+def test_json_feed_dates_are_rfc_3339_even_with_an_old_local_mean_time(
+    config: SiteConfig,
+) -> None:
+    post = md(config, "content/old.md", "an old photo", date="2024-01-01")
+    amsterdam = datetime(1900, 1, 1, 12, tzinfo=ZoneInfo("Europe/Amsterdam"))  # +00:19:32
+    old = dataclasses.replace(post, date=amsterdam)
+    feed = json.loads(json_feed(config, Urls(config), [old, post], "T", "index.html", "f.json"))
+    dates = [item["date_published"] for item in feed["items"]]
+    assert dates[0] == "1900-01-01T11:40:28+00:00"
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)", d) for d in dates)
