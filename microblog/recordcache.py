@@ -130,10 +130,6 @@ class RecordCache:
         self.now[relative] = self.known[relative][2]
         self.hits += 1
 
-    def put(self, relative: str, digest: str, records: FileRecords) -> None:
-        """Keep the records of a file's bytes (see `line_of`)."""
-        self.keep_line(relative, line_of(relative, digest, records))
-
     def keep_line(self, relative: str, line: str | None) -> None:
         """Keep a line `line_of` made (in a worker, say) for the next build."""
         if line is not None:
@@ -250,7 +246,3 @@ def _tz(zone: list[Any]) -> tzinfo:
         fixed = timezone(timedelta(seconds=zone[1]))
         return fixed if fixed.tzname(None) == zone[2] else timezone(fixed.utcoffset(None), zone[2])
     raise ValueError("not a time zone")
-
-
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
