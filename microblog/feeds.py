@@ -93,7 +93,8 @@ def json_feed(
 
 def _json_item(config: SiteConfig, urls: Urls, post: Post) -> dict[str, object]:
     permalink = urls.absolute(Urls.post(post))
-    item: dict[str, object] = {"id": permalink, "url": permalink, "title": post.headline}
+    guid = post.guid or permalink
+    item: dict[str, object] = {"id": guid, "url": permalink, "title": post.headline}
     if config.feed.full_content:
         item["content_html"] = item_html(urls, post)
     else:
@@ -200,9 +201,10 @@ def _add_entry(
     is_rss: bool,
 ) -> None:
     permalink = urls.absolute(Urls.post(post))
+    guid = post.guid or permalink  # pinned in urls.lock: kept when the URL moved
     entry = generator.add_entry()
-    entry.id(permalink)
-    entry.guid(permalink, permalink=True)
+    entry.id(guid)
+    entry.guid(guid, permalink=guid == permalink)
     entry.title(post.headline)
     entry.link(href=permalink)
     entry.published(post.date)

@@ -114,6 +114,7 @@ class Post:
     original: str = ""  # the post's own address on its network
     repost_of: str = ""  # a retweet or boost: the account whose post it repeats
     also_at: tuple[str, ...] = ()  # the same post cross-posted elsewhere: those addresses
+    guid: str = ""  # the feed guid pinned in urls.lock (lock.py); "" for the permalink
 
     def to_json(self, html: str) -> dict[str, object]:
         """The record as `check --json` prints it, with its HTML as a page shows it."""
