@@ -38,6 +38,8 @@ from typing import Any, Final
 import microblog
 from microblog.config import SiteConfig
 from microblog.git import rev_parse
+from microblog.lockfile import LOCK_NAME, lock_path
+from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
 from microblog.walk import Found, Tree, walk
 
@@ -293,6 +295,9 @@ def input_fingerprint(
     add(config.fingerprint(), os.path.realpath(config.output_dir), zone_key(config.timezone))
     with contextlib.suppress(OSError):
         add("site.yaml", hashlib.sha256(config.config_path.read_bytes()).hexdigest())
+    site_real = os.path.realpath(config.site_dir)  # urls.lock, read as the build reads it
+    with contextlib.suppress(OSError), open_inside(lock_path(config), site_real) as lock:
+        add(LOCK_NAME, hashlib.sha256(lock.read()).hexdigest())
     site = config.site_dir
     for name, tree in (
         ("content", Tree(config.content_dir, inside=site)),

@@ -3,7 +3,7 @@
 `microblog explain CODE` shows an entry. A new code gets an entry in `_TABLE` (the next free
 number of its group: 00 settings, 10 bytes, 20 front matter and Markdown, 30 post text, 40
 files and folders, 50 the timeline, 60 the page plan, 70 templates, 80 static files, 90
-exports of Twitter/X and Mastodon) and is
+exports of Twitter/X and Mastodon, 100 the build cache, 110 urls.lock) and is
 then used as a literal, `Problem(path, line, "MB090", Severity.WARNING, ...)`;
 tests/unit/test_codes.py fails on a code used but not declared, a declared code never used,
 and a use whose severity is not the declared one.
@@ -272,6 +272,41 @@ MB100 warning: build cache cannot be read
 the next one can skip work when nothing changed, is damaged, cut short or written by another
 version. It is never trusted: the build runs in full and writes a new one. Nothing to do;
 delete `.microblog-cache/` if the warning comes back.
+
+MB110 error: urls.lock line cannot be read
+A line of urls.lock (or the whole file) is not a pin as `microblog lock` writes them: not
+JSON, a key missing or of the wrong type, or a URL or guid pinned twice. The other lines
+still pin their posts; the post of this line is published as without a lock, so its URL,
+guid and date may change. Restore the line from git (`git diff urls.lock`), or run
+`microblog lock` to write the file again.
+
+MB111 note: post not pinned in urls.lock yet
+The site has a urls.lock and this post is not in it: a new post, or one whose pin could not
+be matched (then MB112 names the pin). It is published as without a lock. Run `microblog
+lock` before you push, so that its URL, guid and date stay when you edit it later.
+
+MB112 warning: pinned post is gone
+urls.lock pins a post that no published post matches any more: it was deleted, made a draft,
+or changed beyond recognition (see the matching rules in the README). Its URL now shows a
+page saying the post was removed (noindex), so no published link breaks, and it leaves the
+feeds. If that is what you meant, run `microblog lock` to record the removal; otherwise undo
+the change. `build --strict` fails until then.
+
+MB113 warning: pinned post moved to a slug of its own
+A `.md` post pinned in urls.lock now has a `slug` in its front matter that differs from its
+pinned URL. It is published at the new URL; the old one redirects there (with a canonical
+link), and its feed guid stays, so a newsletter does not send it again. Run `microblog lock`
+to record the move; `build --strict` fails until then.
+
+MB114 warning: date differs from the pinned date
+The post's own date (front matter, the archive's `date`, an export or `date` in site.yaml) is
+not the date urls.lock pins. The pinned date is kept, so that the post does not move in the
+feeds or get sent again. To publish the new date, run `microblog lock --update-dates`.
+
+MB115 note: URL pinned for another post
+A post that is not pinned wants a URL that urls.lock pins for another post (published,
+moved or removed). It gets a suffix made from its file and line instead, so a pinned link
+never shows another post and a pinned guid is never reused.
 """
 
 

@@ -74,11 +74,12 @@ class Reply:
 @dataclass(frozen=True, slots=True)
 class Redirect:
     """A post page that moved: the slug a post had, and the id of the post it is now part of
-    (a cross-post shown once)."""
+    (a cross-post shown once), or that now has a URL of its own (`moved`, see pinning.py)."""
 
     slug: str
     post_id: str
     source: Source
+    moved: bool = False  # a post pinned in urls.lock that moved to a slug of its own
 
 
 @dataclass(frozen=True, slots=True)

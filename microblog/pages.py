@@ -19,6 +19,7 @@ from microblog.timeline import Timeline
 from microblog.urls import Urls
 
 REDIRECT_TEMPLATE = "redirect.html"
+REMOVED_TEMPLATE = "removed.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,10 @@ def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) 
     for redirect in timeline.redirects:
         target = by_id[redirect.post_id]
         path = Urls.post_slug(redirect.slug)
-        yield Page(path, REDIRECT_TEMPLATE, {"target": target, "source": redirect.source})
+        moved = {"target": target, "source": redirect.source, "moved": redirect.moved}
+        yield Page(path, REDIRECT_TEMPLATE, moved)
+    for slug in timeline.removed:  # a post pinned in urls.lock that is gone (pinning.py)
+        yield Page(Urls.post_slug(slug), REMOVED_TEMPLATE, {})
     yield Page(Urls.TAGS, "tags.html", {"tags": _tags_by_count(tags)})
     for tag in tags:
 

@@ -15,12 +15,14 @@ from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.buildcache import zone_key
 from microblog.config import SiteConfig, check_content_folder
 from microblog.inplace import UpdateSink
+from microblog.lockfile import read_lock
 from microblog.media import copy_media, media_to_copy
 from microblog.output import DirectorySink, Sink, check_output_folder
 from microblog.pagecache import Digests, PageKeys, template_keys
 from microblog.pages import Page, plan_pages
 from microblog.parallel import map_chunks, workers_for
 from microblog.paths import open_inside, site_relative
+from microblog.pinning import Pinning, apply_pins
 from microblog.problems import Problem, Severity
 from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
@@ -47,6 +49,7 @@ class Content:
     files: int
     repairs: int
     exports: tuple[ExportSummary, ...] = ()
+    pinning: Pinning | None = None  # what urls.lock did (None: the site has none)
 
 
 # What a chunk of pages gave: the first failure, and each page written, its key and ids.
@@ -59,16 +62,26 @@ def read_site(
     cache: RecordCache | None = None,
     digests: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    *,
+    keep_dates: bool = True,
 ) -> Content:
-    """Read, date, order and tag every post of the site (with a record `cache`, see
-    sources.read_content)."""
+    """Read, date, order, pin (urls.lock) and tag every post of the site (with a record
+    `cache`, see sources.read_content; `keep_dates` False: not the pinned dates, see
+    pinning.apply_pins)."""
     read = read_content(config, cache, digests, progress)
     default = None if config.date is None else (config.date, config.origin("date"))
     history = None
     if config.dates_from_git:  # read before the timeline, which is pure
         wanted = history_wanted(read.posts, dating=default is None)
         history = line_histories(config.site_dir, wanted)
-    timeline, tags = make_taxonomy(make_timeline(read.posts, default, history))
+    timeline = make_timeline(read.posts, default, history)
+    lock = read_lock(config)
+    pinning = None
+    if lock is not None:
+        pins, lock_problems = lock
+        timeline, pinning = apply_pins(timeline, pins, Urls(config).absolute, keep_dates=keep_dates)
+        timeline = dataclasses.replace(timeline, problems=(*lock_problems, *timeline.problems))
+    timeline, tags = make_taxonomy(timeline)
     problems = tuple(read.problems) + timeline.problems
     used_git = timeline.git_claims or any(p.date_origin == "git" for p in timeline.all_posts)
     if used_git and is_shallow_clone(config.content_dir):
@@ -83,7 +96,8 @@ def read_site(
             ),
         )
     repairs = sum(1 for p in problems if p.code == "MB030")
-    return Content(timeline, tags, problems, len(read.files), repairs, tuple(read.exports))
+    files = len(read.files)
+    return Content(timeline, tags, problems, files, repairs, tuple(read.exports), pinning)
 
 
 @dataclass(frozen=True, slots=True)

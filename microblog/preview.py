@@ -18,6 +18,7 @@ from urllib.parse import unquote
 from microblog.assets import static_tree
 from microblog.buildcache import BuildCache
 from microblog.config import ConfigError, SiteConfig, load_config
+from microblog.lockfile import lock_path
 from microblog.output import OutputError
 from microblog.pipeline import BuildResult, build_to_folder
 from microblog.render import RenderError
@@ -115,13 +116,14 @@ class Preview:
         self._seen: Snapshot = {}
 
     def watched(self) -> list[Path | Tree]:
-        """What a build reads, walked as the build walks it; and site.yaml."""
+        """What a build reads, walked as the build walks it; site.yaml and urls.lock."""
         config = self.config
         return [
             content_tree(config.site_dir, config.content_dir, CONTENT_SUFFIXES),
             templates_tree(config),
             static_tree(config),
             config.config_path,
+            lock_path(config),
         ]
 
     def _snapshot(self) -> Snapshot:

@@ -14,7 +14,7 @@ from microblog.inplace import UpdateSink
 from microblog.model import Post
 from microblog.output import Sink
 from microblog.pagecache import PageKeys
-from microblog.pages import REDIRECT_TEMPLATE, Page
+from microblog.pages import REDIRECT_TEMPLATE, REMOVED_TEMPLATE, Page
 from microblog.urls import Urls
 
 if TYPE_CHECKING:
@@ -69,13 +69,14 @@ def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, b
 
 
 def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:
-    """Every HTML page but the 404 page and redirects, with its post's date where it has one."""
+    """Every HTML page but the 404 page, redirects and removed posts' pages, with its post's
+    date where it has one."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     for page in pages:
-        if page.path == Urls.NOT_FOUND or page.template == REDIRECT_TEMPLATE:
+        if page.path == Urls.NOT_FOUND or page.template in (REDIRECT_TEMPLATE, REMOVED_TEMPLATE):
             continue
         post = page.context.get("post")
         lines.append(f"  <url><loc>{xml_escape(urls.absolute(page.path))}</loc>")

@@ -35,6 +35,7 @@ class Timeline:
     git_claims: int = 0  # posts whose claim to a slug or id git history settled
     threads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> thread's ids
     redirects: tuple[Redirect, ...] = ()  # pages of cross-posts shown at another's URL
+    removed: tuple[str, ...] = ()  # slugs of posts pinned in urls.lock that are gone
 
     @property
     def undated(self) -> int:

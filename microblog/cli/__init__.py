@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from microblog.cli.authoring import add_authoring_commands, run_init, run_new, run_serve
 from microblog.cli.common import EXIT_FATAL, Parser, UsageError
+from microblog.cli.feeds import add_feed_commands, run_lock
 from microblog.cli.importing import add_import_command, run_import
 from microblog.cli.report import err
 from microblog.cli.site import add_site_commands, run_build, run_check, run_explain
@@ -28,6 +29,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": run_init,
     "explain": run_explain,
     "import": run_import,
+    "lock": run_lock,
 }
 COMMANDS = tuple(RUNNERS)
 
@@ -44,6 +46,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_site_commands(commands)
     add_authoring_commands(commands)
     add_import_command(commands)
+    add_feed_commands(commands)
     return parser
 
 

@@ -73,6 +73,15 @@ def print_content_summary(content: Content, problems: Sequence[Problem], stream:
             f"{export.root.relative}: {kind} export, {count(export.posts, 'post')} read"
             + (f" ({left_out})" if left_out else "")
         )
+    pinning = content.pinning
+    if pinning is not None:
+        pinned = len(pinning.matched)
+        lines.append(
+            f"urls.lock: {count(pinned, 'post')} pinned, {len(pinning.unpinned)} not pinned yet"
+            + (" (`microblog lock` pins them)" if pinning.unpinned else "")
+            + (f", {len(pinning.removed)} removed" if pinning.removed else "")
+            + (f", {len(pinning.moved)} moved" if pinning.moved else "")
+        )
     if timeline.undated:
         lines.append(
             f"{count(timeline.undated, 'post')} without a date: left out of the feeds"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, MakeSite
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 BUILD_COMMAND = 'python build.py --base-url "${{ steps.pages.outputs.base_url }}/" --output _site'
@@ -70,6 +70,37 @@ def test_checks_out_full_history_and_builds_with_the_pages_url(workflow: dict[An
     runs = [step["run"].strip() for step in steps(workflow) if "run" in step]
     assert "python -m pip install ." in runs
     assert BUILD_COMMAND in runs
+
+
+LOCK_CHECK = "python build.py lock --check"
+
+
+def test_checks_the_pinned_urls_before_it_builds(
+    workflow: dict[Any, Any], make_site: MakeSite
+) -> None:
+    """The step fails the deploy, saying why, when a pinned URL would change; it passes on a
+    site without urls.lock."""
+    runs = [step["run"].strip() for step in steps(workflow) if "run" in step]
+    assert runs.index(LOCK_CHECK) < runs.index(BUILD_COMMAND)
+    post = "---\ntitle: Hello\ndate: 2024-06-01T10:00:00+00:00\n---\nHello there, readers.\n"
+    site = make_site({"content/hello.md": post})
+
+    def step() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(REPO / "build.py"), *LOCK_CHECK.split()[2:]]
+        return subprocess.run(
+            command, cwd=site, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    assert step().returncode == 0
+    lock = [sys.executable, str(REPO / "build.py"), "lock"]
+    subprocess.run(lock, cwd=site, check=True, capture_output=True, timeout=120)
+    assert step().returncode == 0
+    moved = post.replace("title: Hello", "title: Hello\nslug: greetings")
+    (site / "content" / "hello.md").write_text(moved, encoding="utf-8")
+    failed = step()
+    assert failed.returncode == 1
+    assert "MB113 slug changed: pinned URL posts/hello/ moves to posts/greetings/" in failed.stderr
+    assert "a build would change a pinned URL, guid or date" in failed.stderr
 
 
 def test_readme_documents_the_same_build_command() -> None:

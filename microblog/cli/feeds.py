@@ -1,0 +1,113 @@
+"""`lock`: pin every published post's URL, guid and date in urls.lock, or check the pins."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from microblog import settings, settings_docs
+from microblog.cli.common import EXIT_OK, EXIT_PROBLEMS, Parser, common_options, load
+from microblog.cli.report import count, err, report_problems
+from microblog.config import check_content_folder
+from microblog.lockfile import LOCK_NAME, format_lock, lock_path
+from microblog.paths import display_path
+from microblog.problems import Problem, Severity
+
+# The codes of a build that would change a pinned URL, guid or date, or cannot read the pins.
+LOCK_BREAKING = frozenset({"MB110", "MB112", "MB113", "MB114"})
+
+
+def add_feed_commands(commands: argparse._SubParsersAction[Parser]) -> None:
+    lock = commands.add_parser(
+        "lock",
+        help="pin every published post's URL, feed guid and date in urls.lock",
+        description="Write urls.lock beside site.yaml: every published post's URL, feed guid"
+        " and date, kept by every later build when the post is edited, renamed or moved."
+        " Posts already pinned keep their pins.",
+    )
+    common_options(lock)
+    for setting in settings.with_flags():
+        if setting.name == "base_url":  # new posts' guids are made from it
+            lock.add_argument(setting.flag, **settings_docs.flag_arguments(setting))
+    lock.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a build would change a pinned URL, guid or date",
+    )
+    lock.add_argument(
+        "--update-dates",
+        action="store_true",
+        help="pin each post's own date where it differs from the pinned one",
+    )
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    from microblog.pinning import pins_of
+    from microblog.pipeline import read_site
+    from microblog.urls import Urls
+
+    base_url = getattr(args, "base_url", None)
+    config = load(args, {"base_url": base_url} if base_url else None)
+    check_content_folder(config)
+    content = read_site(config, keep_dates=not args.update_dates)
+    pinning = content.pinning
+    lock_problems = [p for p in content.problems if p.code.startswith("MB11")]
+    path = lock_path(config)
+    if args.check:
+        report_problems([p for p in lock_problems if p.severity is not Severity.NOTE], verbose=True)
+        return _report_check(content.pinning is not None, lock_problems)
+    unreadable = [p for p in lock_problems if p.code == "MB110"]
+    if unreadable:
+        report_problems(unreadable, verbose=True)
+        err(
+            f"microblog: {LOCK_NAME} was not written: restore the lines above from git, or"
+            f" delete {display_path(path)} to pin every post afresh"
+        )
+        return EXIT_PROBLEMS
+    pins = pins_of(content.timeline, pinning, Urls(config).absolute)
+    data = format_lock(pins)
+    _write_beside(path, data)
+    published = sum(1 for pin in pins if pin.state == "published")
+    new = len(pinning.unpinned) if pinning is not None else published
+    removed = sum(1 for pin in pins if pin.state == "removed")
+    moved = sum(1 for pin in pins if pin.state == "moved")
+    sys.stdout.write(
+        f"{display_path(path)}: {count(published, 'post')} pinned ({new} new),"
+        f" {removed} removed, {moved} moved\n"
+    )
+    return EXIT_OK
+
+
+def _report_check(has_lock: bool, problems: list[Problem]) -> int:
+    if not has_lock:
+        sys.stdout.write(f"no {LOCK_NAME}: nothing is pinned (`microblog lock` writes it)\n")
+        return EXIT_OK
+    breaking = [p for p in problems if p.code in LOCK_BREAKING]
+    unpinned = sum(1 for p in problems if p.code == "MB111")
+    if unpinned:
+        sys.stdout.write(f"{count(unpinned, 'post')} not pinned yet: `microblog lock` pins them\n")
+    if breaking:
+        err(
+            f"{LOCK_NAME}: {count(len(breaking), 'problem')} above: a build would change a"
+            " pinned URL, guid or date; undo the change, or run `microblog lock` to accept it"
+        )
+        return EXIT_PROBLEMS
+    sys.stdout.write(f"{LOCK_NAME}: every pinned URL, guid and date holds\n")
+    return EXIT_OK
+
+
+def _write_beside(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: a temporary file beside it, then a rename
+    (a link at `path` is replaced, never followed)."""
+    handle, name = tempfile.mkstemp(prefix=".urls.lock.", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink()
+        raise
