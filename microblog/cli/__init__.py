@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from microblog.cli.authoring import add_authoring_commands, run_init, run_new, run_serve
 from microblog.cli.common import EXIT_FATAL, Parser, UsageError
-from microblog.cli.feeds import add_feed_commands, run_lock
+from microblog.cli.feeds import add_feed_commands, run_feed_preview, run_lock
 from microblog.cli.importing import add_import_command, run_import
 from microblog.cli.report import err
 from microblog.cli.site import add_site_commands, run_build, run_check, run_explain
@@ -30,6 +30,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "explain": run_explain,
     "import": run_import,
     "lock": run_lock,
+    "feed-preview": run_feed_preview,
 }
 COMMANDS = tuple(RUNNERS)
 
@@ -82,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return RUNNERS[args.command](args)
+    except UsageError as exc:  # a command's words that parse but name nothing (`--tag`)
+        err(f"microblog: usage error: {exc}")
+        return EXIT_FATAL
     except ConfigError as exc:
         for problem in exc.problems:
             err(str(problem))

@@ -1,4 +1,5 @@
-"""`lock`: pin every published post's URL, guid and date in urls.lock, or check the pins."""
+"""`lock`: pin every published post's URL, guid and date in urls.lock, or check the pins;
+`feed-preview`: the next e-mail a newsletter would send."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ import tempfile
 from pathlib import Path
 
 from microblog import settings, settings_docs
-from microblog.cli.common import EXIT_OK, EXIT_PROBLEMS, Parser, common_options, load
+from microblog.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Parser,
+    UsageError,
+    common_options,
+    load,
+)
 from microblog.cli.report import count, err, report_problems
-from microblog.config import check_content_folder
+from microblog.config import SiteConfig, check_content_folder
 from microblog.lockfile import LOCK_NAME, format_lock, lock_path
 from microblog.paths import display_path
 from microblog.problems import Problem, Severity
@@ -29,9 +37,7 @@ def add_feed_commands(commands: argparse._SubParsersAction[Parser]) -> None:
         " Posts already pinned keep their pins.",
     )
     common_options(lock)
-    for setting in settings.with_flags():
-        if setting.name == "base_url":  # new posts' guids are made from it
-            lock.add_argument(setting.flag, **settings_docs.flag_arguments(setting))
+    _base_url_option(lock)  # new posts' guids are made from it
     lock.add_argument(
         "--check",
         action="store_true",
@@ -42,6 +48,76 @@ def add_feed_commands(commands: argparse._SubParsersAction[Parser]) -> None:
         action="store_true",
         help="pin each post's own date where it differs from the pinned one",
     )
+    preview = commands.add_parser(
+        "feed-preview",
+        help="show the feed items a newsletter would send next, as an e-mail shows them",
+        description="List the items of the site's feed that a service which saw the feed as"
+        " pinned in urls.lock would send next, and write them as an e-mail would show them,"
+        " with what an e-mail client would drop, to feed-preview.html in .microblog-cache/.",
+    )
+    common_options(preview)
+    _base_url_option(preview)
+    preview.add_argument("--tag", metavar="SLUG", help="the feed of one tag (its page's slug)")
+    preview.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the preview there instead"
+    )
+
+
+def _base_url_option(parser: argparse.ArgumentParser) -> None:
+    for setting in settings.with_flags():
+        if setting.name == "base_url":
+            parser.add_argument(setting.flag, **settings_docs.flag_arguments(setting))
+
+
+def _load(args: argparse.Namespace) -> SiteConfig:
+    base_url = getattr(args, "base_url", None)
+    config = load(args, {"base_url": base_url} if base_url else None)
+    check_content_folder(config)
+    return config
+
+
+def run_feed_preview(args: argparse.Namespace) -> int:
+    from microblog.buildcache import CACHE_FOLDER
+    from microblog.feedpreview import Preview, next_items, render_preview
+    from microblog.feeds import item_html
+    from microblog.lockfile import read_lock
+    from microblog.pipeline import read_site
+    from microblog.urls import Urls
+
+    config = _load(args)
+    content = read_site(config)
+    urls = Urls(config)
+    posts, title, slug = content.timeline.posts, config.title, None
+    if args.tag is not None:
+        found = [tag for tag in content.tags if tag.slug == args.tag]
+        if not found:
+            raise UsageError(f"--tag {args.tag}: no tag has that slug (see the tags page)")
+        posts, title, slug = found[0].posts, f"{config.title}: #{found[0].name}", found[0].slug
+    lock = read_lock(config)
+    pins = None if lock is None else lock[0]
+    items = next_items(config, urls, posts, pins, item_html)
+    pinning = content.pinning
+    unpinned = pinning.unpinned if pinning is not None else ()
+    undated = sum(1 for post in unpinned if post.date is None and post in posts)
+    feed_url = urls.absolute(Urls.feed("rss", slug))
+    preview = Preview(feed_url, title, tuple(items), lock is not None, undated)
+    page = render_preview(config, urls, preview)
+    output = args.output or config.site_dir / CACHE_FOLDER / "feed-preview.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    report_problems([p for p in content.problems if p.code in LOCK_BREAKING], verbose=False)
+    seen = "as pinned in urls.lock" if lock is not None else "never (there is no urls.lock)"
+    sys.stdout.write(
+        f"{feed_url}: {count(len(items), 'item')} a service that saw the feed {seen} would"
+        " send next\n"
+    )
+    for item in items:
+        assert item.post.date is not None  # feeds carry dated posts only
+        sys.stdout.write(f"  {item.post.date.date()}  {item.post.headline}  {item.link}\n")
+        for warning in item.warnings:
+            err(f"{item.link}: warning: {warning}")
+    sys.stdout.write(f"wrote {display_path(output)}\n")
+    return EXIT_OK
 
 
 def run_lock(args: argparse.Namespace) -> int:
@@ -49,9 +125,7 @@ def run_lock(args: argparse.Namespace) -> int:
     from microblog.pipeline import read_site
     from microblog.urls import Urls
 
-    base_url = getattr(args, "base_url", None)
-    config = load(args, {"base_url": base_url} if base_url else None)
-    check_content_folder(config)
+    config = _load(args)
     content = read_site(config, keep_dates=not args.update_dates)
     pinning = content.pinning
     lock_problems = [p for p in content.problems if p.code.startswith("MB11")]

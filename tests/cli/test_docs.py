@@ -24,7 +24,17 @@ def commands() -> list[str]:
 
 
 def test_every_command_is_documented() -> None:
-    assert commands() == ["build", "check", "explain", "import", "init", "lock", "new", "serve"]
+    assert commands() == [
+        "build",
+        "check",
+        "explain",
+        "feed-preview",
+        "import",
+        "init",
+        "lock",
+        "new",
+        "serve",
+    ]
     for command in commands():
         assert f"microblog {command}" in README, command
 
