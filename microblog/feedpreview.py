@@ -12,6 +12,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from microblog.config import SiteConfig
+from microblog.feeds import feed_items, item_html
 from microblog.lockfile import Pin
 from microblog.model import Post
 from microblog.urls import Urls
@@ -58,13 +59,9 @@ def next_items(
     urls: Urls,
     posts: Sequence[Post],
     pins: Sequence[Pin] | None,
-    item_html: object,
 ) -> list[PreviewItem]:
     """The items of a feed of `posts` whose guid no pin holds (all of them without a lock),
-    oldest first, as a service would send them; `item_html(urls, post)` is the HTML the feed
-    carries."""
-    from microblog.feeds import feed_items  # the feeds' own choice of items
-
+    oldest first, as a service would send them, with the HTML the feed carries."""
     seen = {pin.guid for pin in pins or () if pin.guid}
     items = []
     for post in reversed(feed_items(posts, config.feed.items)):
@@ -72,7 +69,7 @@ def next_items(
         guid = post.guid or link
         if guid in seen:
             continue
-        body = item_html(urls, post)  # type: ignore[operator]
+        body = item_html(config, urls, post)
         items.append(PreviewItem(post, guid, link, body, tuple(email_warnings(body))))
     return items
 

@@ -1,8 +1,9 @@
-"""RSS 2.0 and Atom feeds with feedgen, site-wide and per tag.
+"""RSS 2.0 and Atom feeds with feedgen, and JSON Feed, site-wide and per tag.
 
-Items carry the post's full sanitized HTML with every URL absolute, a guid that is the
-permalink, and the post's own date; undated posts are never in a feed (a newsletter would
-mail them again whenever an invented date moved).
+Items carry the post's full sanitized HTML, made safe for an e-mail (every URL absolute, no
+class or id, a link to the post at the end), a guid that is the permalink, and the post's own
+date; undated posts are never in a feed (a newsletter would mail them again whenever an
+invented date moved).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from feedgen.feed import FeedGenerator
 
 from microblog.config import SiteConfig
 from microblog.model import Media, Post
+from microblog.text.html import email_safe_html
 from microblog.urls import FEED_FILES, Urls
 
 
@@ -45,15 +47,18 @@ def make_feeds(
     title: str,
     page_path: str,
     fallback: datetime,
+    archive_path: str | None = None,
 ) -> FeedFiles:
-    """The feeds of `posts`: the site's (`tag_slug` None) or one tag's."""
+    """The feeds of `posts`: the site's (`tag_slug` None) or one tag's; the Atom feed links
+    `archive_path`, the newest page of the feed archive, if any (feedarchive.py)."""
     rss_path, atom_path = Urls.feed("rss", tag_slug), Urls.feed("atom", tag_slug)
     json_path = Urls.feed("json", tag_slug)
     items = feed_items(posts, config.feed.items)
     updated = max((post.date for post in items if post.date), default=None)
     stamp = updated or fallback  # no dated post: SOURCE_DATE_EPOCH or 1970, never "now"
-    rss = _generator(config, urls, items, title, page_path, rss_path, stamp)
-    atom = _generator(config, urls, items, title, page_path, atom_path, stamp)
+    rss = feed_generator(config, urls, items, title, page_path, rss_path, stamp)
+    archive = [("prev-archive", archive_path)] if archive_path else []
+    atom = feed_generator(config, urls, items, title, page_path, atom_path, stamp, links=archive)
     return FeedFiles(
         (
             (rss_path, rss.rss_str(pretty=True)),
@@ -96,7 +101,7 @@ def _json_item(config: SiteConfig, urls: Urls, post: Post) -> dict[str, object]:
     guid = post.guid or permalink
     item: dict[str, object] = {"id": guid, "url": permalink, "title": post.headline}
     if config.feed.full_content:
-        item["content_html"] = item_html(urls, post)
+        item["content_html"] = item_html(config, urls, post)
     else:
         item["content_text"] = post.summary or post.headline
     if post.date is not None:
@@ -137,7 +142,7 @@ def _attachment(urls: Urls, media: Media) -> dict[str, object]:
     return attachment
 
 
-def _generator(
+def feed_generator(
     config: SiteConfig,
     urls: Urls,
     items: Sequence[Post],
@@ -145,12 +150,17 @@ def _generator(
     page_path: str,
     self_path: str,
     stamp: datetime,
+    *,
+    links: Sequence[tuple[str, str]] = (),
+    feed_id: str | None = None,
 ) -> FeedGenerator:
+    """An RSS or Atom feed of `items` (newest first), with its `links` (rel, output path)
+    besides self and alternate; its id is `feed_id`, or else `page_path`'s URL."""
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
     if any(media.path for post in items for media in post.media):
         generator.load_extension("media")  # a newsletter takes an item's picture from there
-    generator.id(urls.absolute(page_path))
+    generator.id(feed_id or urls.absolute(page_path))
     generator.title(title)
     is_rss = self_path.endswith(FEED_FILES["rss"])
     kind = "application/rss+xml" if is_rss else "application/atom+xml"
@@ -159,6 +169,8 @@ def _generator(
     as_html: Callable[[str], str] = (lambda text: html.escape(text, quote=False)) if is_rss else str
     generator.link(href=urls.absolute(self_path), rel="self", type=kind)
     generator.link(href=urls.absolute(page_path), rel="alternate")
+    for rel, path in links:
+        generator.link(href=urls.absolute(path), rel=rel, type="application/atom+xml")
     generator.description(as_html(config.description or title))
     generator.language(config.language)
     generator.generator("microblog", uri=None, version=None)
@@ -171,9 +183,11 @@ def _generator(
     return generator
 
 
-def item_html(urls: Urls, post: Post) -> str:
-    """A post's HTML as a feed item carries it: its content warning stated first, then the
-    post, then its images and videos, every URL absolute."""
+def item_html(config: SiteConfig, urls: Urls, post: Post) -> str:
+    """A post's HTML as a feed item carries it, safe in an e-mail with no stylesheet: its
+    content warning stated first, then the post, then its images and videos, every URL
+    absolute, no class or id (hashtags and mentions are plain links), and at the end, with
+    `feed.footer_link`, a link to the post on the site."""
     parts = []
     if post.warning:
         parts.append(f"<p><strong>Content warning: {html.escape(post.warning)}</strong></p>")
@@ -188,7 +202,10 @@ def item_html(urls: Urls, post: Post) -> str:
         else:
             label = html.escape(media.alt or ("Video" if media.kind == "video" else "GIF"))
             parts.append(f'<p><a href="{address}">{label}</a></p>')
-    return "\n".join(parts)
+    if config.feed.footer_link:
+        permalink = html.escape(urls.absolute(Urls.post(post)))
+        parts.append(f'<p><a href="{permalink}">View on the site</a></p>')
+    return email_safe_html("\n".join(parts))
 
 
 def _add_entry(
@@ -211,7 +228,7 @@ def _add_entry(
     entry.updated(post.date)
     entry.description(as_html(post.summary or post.headline), isSummary=True)
     if config.feed.full_content:
-        entry.content(item_html(urls, post), type="html")
+        entry.content(item_html(config, urls, post), type="html")
     shown = [media for media in post.media if media.path]
     if shown:
         first = shown[0]

@@ -27,12 +27,12 @@ from microblog.problems import Problem, Severity
 from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
 from microblog.site_templates import inspect_templates
-from microblog.sitewide import make_all_feeds, site_files
+from microblog.sitewide import feed_count, make_all_feeds, site_files
 from microblog.sources import ExportSummary, read_content
 from microblog.sources.gitdates import is_shallow_clone, line_histories
 from microblog.taxonomy import TagIndex, make_taxonomy
 from microblog.timeline import Timeline, history_wanted, make_timeline
-from microblog.urls import FEED_FILES, Urls
+from microblog.urls import Urls
 
 if TYPE_CHECKING:
     from microblog.buildcache import BuildCache
@@ -150,7 +150,7 @@ def build_site(
     clock.lap("render and write pages")
     fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
-    progress.stage("writing feeds", len(FEED_FILES) * (1 + len(content.tags)))
+    progress.stage("writing feeds", feed_count(config, content))
     for path, data in make_all_feeds(config, urls, content, fallback, sink, keys):
         progress.advance()
         if data is not None:

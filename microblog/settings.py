@@ -248,7 +248,11 @@ SETTINGS: tuple[Entry, ...] = (
         "posts on each page of the home page and of each tag page",
         "The next ones continue on a next page.",
     ),
-    Section("feed", "the RSS (feed.xml) and Atom (atom.xml) feeds, for the site and each tag"),
+    Section(
+        "feed",
+        "the RSS (feed.xml), Atom (atom.xml) and JSON (feed.json) feeds, for the site and each "
+        "tag, and the site's feed archive",
+    ),
     Setting(
         "feed.items", _positive_int(10_000), 20, "the number of newest dated posts in each feed"
     ),
@@ -258,6 +262,21 @@ SETTINGS: tuple[Entry, ...] = (
         True,
         "put each post's full HTML in the feeds",
         "With false, each item carries only a short summary.",
+    ),
+    Setting(
+        "feed.footer_link",
+        _bool,
+        True,
+        'end each feed item with a "View on the site" link to the post',
+        "The link is the post's permalink, for a reader who gets the item by e-mail.",
+    ),
+    Setting(
+        "feed.archive",
+        _bool,
+        True,
+        "write the whole history as Atom pages of 100 posts, oldest first (`feeds/archive/1.xml`)",
+        "RFC 5005 archived feeds: every page but the newest is full and never changes, and "
+        "atom.xml links the newest page.",
     ),
     Setting(
         "date",

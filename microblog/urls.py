@@ -63,6 +63,11 @@ class Urls:
         return folder + FEED_FILES[kind]
 
     @staticmethod
+    def feed_archive(number: int) -> str:
+        """Page `number` of the site's feed archive (RFC 5005), 1 the oldest posts."""
+        return f"feeds/archive/{number}.xml"
+
+    @staticmethod
     def home(page: int = 1) -> str:
         return f"page/{page}/index.html" if page > 1 else "index.html"
 

@@ -79,7 +79,6 @@ def _load(args: argparse.Namespace) -> SiteConfig:
 def run_feed_preview(args: argparse.Namespace) -> int:
     from microblog.buildcache import CACHE_FOLDER
     from microblog.feedpreview import Preview, next_items, render_preview
-    from microblog.feeds import item_html
     from microblog.lockfile import read_lock
     from microblog.pipeline import read_site
     from microblog.urls import Urls
@@ -95,7 +94,7 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         posts, title, slug = found[0].posts, f"{config.title}: #{found[0].name}", found[0].slug
     lock = read_lock(config)
     pins = None if lock is None else lock[0]
-    items = next_items(config, urls, posts, pins, item_html)
+    items = next_items(config, urls, posts, pins)
     pinning = content.pinning
     unpinned = pinning.unpinned if pinning is not None else ()
     undated = sum(1 for post in unpinned if post.date is None and post in posts)

@@ -8,7 +8,8 @@ javascript:/vbscript:/data: URLs) reaches a page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Final
 
 import nh3
@@ -34,6 +35,10 @@ _ATTRIBUTES: Final = {
     "td": {"colspan", "rowspan"},
 }
 _CLASSES: Final = {"a": {"hashtag"}}
+# In an e-mail there is no stylesheet to read a class and no page of ours to hold an id.
+_EMAIL_ATTRIBUTES: Final = {
+    tag: frozenset(names - {"id", "class"}) for tag, names in _ATTRIBUTES.items()
+}
 _URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # No rel on links: the site's own tag links must stay followable, links open in the same tab
 # (so no opener to protect), and `<a rel>` without an href (a stripped javascript: link) is
@@ -50,7 +55,18 @@ def sanitize_html(html: str, links: LinkCollector | None = None) -> str:
     return _clean(html, None if links is None else links.attribute)
 
 
-def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | None) -> str:
+def email_safe_html(html: str) -> str:
+    """Sanitized HTML as an e-mail shows it: the same tags, no `class` and no `id` (nothing
+    that needs the site's stylesheet or page)."""
+    return _clean(html, None, _EMAIL_ATTRIBUTES, {})
+
+
+def _clean(
+    html: str,
+    attribute_filter: Callable[[str, str, str], str | None] | None,
+    attributes: Mapping[str, AbstractSet[str]] = _ATTRIBUTES,
+    classes: Mapping[str, AbstractSet[str]] = _CLASSES,
+) -> str:
     # nh3 takes time quadratic in the `&` of a text node (400,000 take 14 s): each escaped
     # one passes through as a noncharacter (decoding removes them from every input) and is
     # written back as `&amp;` after.
@@ -64,8 +80,8 @@ def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | 
         _SURROGATE.sub("\ufffd", html).replace("&amp;", _AMPERSAND),
         tags=set(_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-        allowed_classes={tag: set(names) for tag, names in _CLASSES.items()},
+        attributes={tag: set(names) for tag, names in attributes.items()},
+        allowed_classes={tag: set(names) for tag, names in classes.items()},
         url_schemes=set(_URL_SCHEMES),
         link_rel=_LINK_REL,
         strip_comments=True,

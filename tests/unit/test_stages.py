@@ -235,7 +235,8 @@ def test_build_site_renders_every_page_and_feed_into_memory(config: SiteConfig) 
     posts = [md(config, "content/a.md", "hello #World", date="2024-01-01")]
     sink = MemorySink()
     result = build_site(config, sink, content=_content(config, posts), source_date_epoch=0)
-    assert result.pages == 6 and result.feeds == 6  # RSS, Atom and JSON Feed: site and tag
+    # RSS, Atom and JSON Feed for the site and the tag, and the feed archive's one page
+    assert result.pages == 6 and result.feeds == 7
     assert {"index.html", "posts/a/index.html", "tags/world/feed.json", "sitemap.xml"} <= set(
         sink.files
     )
