@@ -39,7 +39,7 @@ from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
 CONFIG_FILE = "site.yaml"
-FINGERPRINT_FORMAT = "microblog-settings-2"  # change it when fingerprint() hashes differently
+FINGERPRINT_FORMAT = "microblog-settings-3"  # change it when fingerprint() hashes differently
 
 
 class ConfigError(Exception):
@@ -56,6 +56,8 @@ class FeedConfig:
 
     items: int = default_of("feed.items")
     full_content: bool = default_of("feed.full_content")
+    digest: str | None = default_of("feed.digest")  # daily, weekly, monthly or None
+    digest_tags: bool = default_of("feed.digest_tags")
 
 
 @dataclass(frozen=True, slots=True)

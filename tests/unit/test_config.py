@@ -73,7 +73,8 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
         ),
         (
             "title: T\nbase_url: https://x.org/\nfeed: 3\n",
-            "site.yaml:3: error MB005 key 'feed' must be a mapping (items: 20, full_content: true)",
+            "site.yaml:3: error MB005 key 'feed' must be a mapping (items: 20, full_content: true, "
+            "digest: null, digest_tags: false)",
         ),
     ],
 )
@@ -284,7 +285,7 @@ def test_fingerprint_is_pinned() -> None:
         output_dir=Path("/site/_site"),
         date=datetime(2024, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata")),
     )
-    assert FINGERPRINT_FORMAT == "microblog-settings-2"
+    assert FINGERPRINT_FORMAT == "microblog-settings-3"
     assert config.fingerprint() == (
-        "820251d0647ac6266aa49e3d9f3efc40d167eeb26c33d07f74b77beeb4c4fb7d"
+        "fc8c743a4afee1516fe73c20fb89cd067da48a801cc763baed5ee13903f669a5"
     )
