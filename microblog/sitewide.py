@@ -3,13 +3,21 @@ the site and for each tag, the sitemap, robots.txt, .nojekyll and CNAME."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 from microblog.config import SiteConfig
-from microblog.feeds import feed_items, feed_paths, make_feeds
+from microblog.digest import DigestSet
+from microblog.digest_feeds import (
+    digest_feed_items,
+    digest_feed_paths,
+    digest_feed_title,
+    make_digest_feeds,
+)
+from microblog.feeds import FeedFiles, feed_items, feed_paths, make_feeds
 from microblog.inplace import UpdateSink
 from microblog.model import Post
 from microblog.output import Sink
@@ -28,9 +36,11 @@ def make_all_feeds(
     fallback: datetime,
     sink: Sink | None = None,
     keys: PageKeys | None = None,
+    digests: Sequence[DigestSet] = (),
 ) -> Iterator[tuple[str, bytes | None]]:
-    """RSS, Atom and JSON Feed for the whole site, then for each tag; a feed kept in `sink`
-    from the last build (see pagecache.py) comes with None."""
+    """RSS, Atom and JSON Feed for the whole site, then for each tag, then the digest feeds
+    of `digests` (digest.plan_digests); a feed kept in `sink` from the last build (see
+    pagecache.py) comes with None."""
     groups: list[tuple[Sequence[Post], str | None, str, str]] = [
         (content.timeline.posts, None, config.title, Urls.home())
     ]
@@ -40,19 +50,38 @@ def make_all_feeds(
     ]
     for posts, tag_slug, title, page_path in groups:
         paths = feed_paths(tag_slug)
-        key = None
-        if keys is not None:
-            items = feed_items(posts, config.feed.items)
-            key = keys.key("feed", paths, title, page_path, fallback, items)
-            if isinstance(sink, UpdateSink) and keys.fresh(paths[0], key):
-                if not all(sink.keep(path) for path in paths):
-                    raise RuntimeError(f"{paths[0]}: kept but not in the output")  # a bug
-                yield from ((path, None) for path in paths)
-                continue
-        feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback)
-        if keys is not None:
-            keys.made(paths[0], key)
-        yield from feeds.files
+        items = feed_items(posts, config.feed.items)
+        make = partial(make_feeds, config, urls, posts, tag_slug, title, page_path, fallback)
+        parts: tuple[object, ...] = ("feed", paths, title, page_path, fallback, items)
+        yield from _kept_or_made(paths, parts, make, sink, keys)
+    for found in digests:
+        paths = digest_feed_paths(found.tag_slug)
+        title = digest_feed_title(config, found)
+        make = partial(make_digest_feeds, config, urls, found, fallback)
+        parts = ("digest", paths, title, fallback, digest_feed_items(config, found))
+        yield from _kept_or_made(paths, parts, make, sink, keys)
+
+
+def _kept_or_made(
+    paths: tuple[str, ...],
+    parts: tuple[object, ...],
+    make: Callable[[], FeedFiles],
+    sink: Sink | None,
+    keys: PageKeys | None,
+) -> Iterator[tuple[str, bytes | None]]:
+    """The feeds at `paths`: kept (None) when their key, made of `parts`, is the last
+    build's and `sink` can keep them, else made."""
+    key = None
+    if keys is not None:
+        key = keys.key(*parts)
+        if isinstance(sink, UpdateSink) and keys.fresh(paths[0], key):
+            if not all(sink.keep(path) for path in paths):
+                raise RuntimeError(f"{paths[0]}: kept but not in the output")  # a bug
+            yield from ((path, None) for path in paths)
+            return
+    yield from make().files
+    if keys is not None:
+        keys.made(paths[0], key)
 
 
 def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:
