@@ -39,7 +39,7 @@ from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
 CONFIG_FILE = "site.yaml"
-FINGERPRINT_FORMAT = "microblog-settings-3"  # change it when fingerprint() hashes differently
+FINGERPRINT_FORMAT = "microblog-settings-4"  # change it when fingerprint() hashes differently
 
 
 class ConfigError(Exception):
@@ -58,6 +58,8 @@ class FeedConfig:
     full_content: bool = default_of("feed.full_content")
     footer_link: bool = default_of("feed.footer_link")
     archive: bool = default_of("feed.archive")
+    digest: str | None = default_of("feed.digest")  # daily, weekly, monthly or None
+    digest_tags: bool = default_of("feed.digest_tags")
 
 
 @dataclass(frozen=True, slots=True)

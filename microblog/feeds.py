@@ -241,3 +241,16 @@ def _add_entry(
         entry.category(term=tag.name, scheme=urls.absolute(Urls.tag(tag.slug)))
     if config.author:
         entry.dc.dc_creator(config.author)
+
+
+def empty_feed(
+    config: SiteConfig,
+    urls: Urls,
+    title: str,
+    page_path: str,
+    self_path: str,
+    stamp: datetime,
+) -> FeedGenerator:
+    """An RSS or Atom feed (by `self_path`) with the site's head and no items yet, for
+    feeds whose items are not posts (digest_feeds.py)."""
+    return feed_generator(config, urls, (), title, page_path, self_path, stamp)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from microblog.config import SiteConfig
+from microblog.digest import DigestSet
 from microblog.model import Post, Source
 from microblog.outpaths import path_problem
 from microblog.problems import Problem, Severity
@@ -46,10 +47,14 @@ def paginate(posts: Sequence[Post], per_page: int) -> list[tuple[int, int, Seque
 
 
 def plan_pages(
-    config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]
+    config: SiteConfig,
+    timeline: Timeline,
+    tags: Sequence[TagIndex],
+    digests: Sequence[DigestSet] = (),
 ) -> tuple[list[Page], list[Problem]]:
-    """Every HTML page of the site; colliding or unsafe paths are problems, not pages."""
-    pages = list(_plan_all(config, timeline, tags))
+    """Every HTML page of the site (with the pages of `digests`, digest.plan_digests);
+    colliding or unsafe paths are problems, not pages."""
+    pages = [*_plan_all(config, timeline, tags), *_digest_pages(digests)]
     return _check_paths(pages)
 
 
@@ -81,6 +86,23 @@ def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) 
         yield from _listing(tag.posts, config.posts_per_page, tag_path, "tag.html", {"tag": tag})
     yield Page(Urls.ARCHIVE, "archive.html", {"groups": group_by_month(posts, config.tz)})
     yield Page(Urls.NOT_FOUND, "404.html", {})
+
+
+def _digest_pages(digest_sets: Sequence[DigestSet]) -> Iterator[Page]:
+    """For the site and each tag with digests: the list of its digests, and a page for each
+    digest, linked to the newer and older one."""
+    for found in digest_sets:
+        slug, digests = found.tag_slug, found.digests
+        yield Page(Urls.digest(None, slug), "digests.html", {"digests": digests, "tag": found.tag})
+        for index, digest in enumerate(digests):
+            context = {
+                "digest": digest,
+                "posts": digest.posts,
+                "tag": found.tag,
+                "newer": digests[index - 1].period if index > 0 else None,
+                "older": digests[index + 1].period if index + 1 < len(digests) else None,
+            }
+            yield Page(Urls.digest(digest.period.id, slug), "digest.html", context)
 
 
 def _listing(

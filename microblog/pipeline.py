@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from microblog.assets import DEFAULT_STATIC, collect_static
 from microblog.buildcache import zone_key
 from microblog.config import SiteConfig, check_content_folder
+from microblog.digest import plan_digests
 from microblog.inplace import UpdateSink
 from microblog.lockfile import read_lock
 from microblog.media import copy_media, media_to_copy
@@ -138,7 +139,9 @@ def build_site(
     clock = _Stages(started)
     content = content or read_site(config)
     clock.lap("read")
-    pages, problems = plan_pages(config, content.timeline, content.tags)
+    fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)  # never "now"
+    digests = plan_digests(config, content.timeline.posts, content.tags, fallback)
+    pages, problems = plan_pages(config, content.timeline, content.tags, digests)
     urls = Urls(config)
     env = make_environment(config, urls, content.timeline.posts)
     keys = None
@@ -148,10 +151,9 @@ def build_site(
     clock.lap("plan")
     _render_pages(env, pages, sink, keys, progress)
     clock.lap("render and write pages")
-    fallback = datetime.fromtimestamp(source_date_epoch or 0, tz=UTC)
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
-    progress.stage("writing feeds", feed_count(config, content))
-    for path, data in make_all_feeds(config, urls, content, fallback, sink, keys):
+    progress.stage("writing feeds", feed_count(config, content, digests))
+    for path, data in make_all_feeds(config, urls, content, fallback, sink, keys, digests):
         progress.advance()
         if data is not None:
             sink.write(path, data)

@@ -117,6 +117,8 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         post_path=Urls.post,
         tag_path=Urls.tag,
         home_path=Urls.home,
+        digest_path=Urls.digest,
+        digest_feed_path=Urls.digest_feed,
         posts_by_id=env.looked_up,  # a reply's parent, when it is ours
     )
     env.globals["card"] = _card_renderer(env)

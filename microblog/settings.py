@@ -163,6 +163,18 @@ def _cname(value: Any) -> str:
     return host
 
 
+DIGEST_PERIODS = ("daily", "weekly", "monthly")
+
+
+def _digest_period(value: Any) -> str | None:
+    if value is None:
+        return None
+    period = _text(value).strip().lower()
+    if period not in DIGEST_PERIODS:
+        raise ValueError(f"must be daily, weekly, monthly or null (none), not {period!r}")
+    return period
+
+
 def date_text(value: Any) -> Any:
     """Kept as written: `config` parses it once the time zone is known."""
     return value
@@ -279,6 +291,25 @@ SETTINGS: tuple[Entry, ...] = (
         "atom.xml links the newest page.",
     ),
     Setting(
+        "feed.digest",
+        _digest_period,
+        None,
+        "`daily`, `weekly` or `monthly`: also a digest feed, `digest/feed.xml` and "
+        "`digest/atom.xml`, one item per ended period with all its posts, and its pages "
+        "under `digest/`",
+        "Each item appears once its period (a day, an ISO week from Monday, a month, in "
+        "`timezone`) has ended: when a newer post or SOURCE_DATE_EPOCH is past its end. "
+        "It holds the newest `feed.items` periods.",
+        example="weekly",
+    ),
+    Setting(
+        "feed.digest_tags",
+        _bool,
+        False,
+        "with `feed.digest`, also a digest feed and digest pages for each tag "
+        "(`tags/<slug>/digest/feed.xml`, `atom.xml`)",
+    ),
+    Setting(
         "date",
         date_text,
         None,
@@ -346,7 +377,9 @@ def with_flags() -> Iterator[Setting]:
 
 
 def yaml_value(value: Any) -> str:
-    """A default as site.yaml writes it: true, 20, en."""
+    """A default as site.yaml writes it: true, 20, en, null."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "null"
     return str(value)

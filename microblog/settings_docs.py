@@ -49,6 +49,8 @@ def _entry_lines(entry: Entry) -> list[str]:
     if not isinstance(entry, Setting):
         lines.append(f"{indent}{entry.key}:")
         for inner in entries_in(entry.name):
+            if lines[-1].lstrip().startswith("#"):  # a commented-out example: set it apart
+                lines.append("")
             lines += _entry_lines(inner)
     elif entry.required:
         lines.append(f"{indent}{entry.key}: {_yaml_text(entry.example)}")

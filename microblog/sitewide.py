@@ -4,14 +4,23 @@ CNAME."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 from microblog.config import SiteConfig
+from microblog.digest import DigestSet
+from microblog.digest_feeds import (
+    DIGEST_FEEDS,
+    digest_feed_items,
+    digest_feed_paths,
+    digest_feed_title,
+    make_digest_feeds,
+)
 from microblog.feedarchive import ArchivePage, make_archive_page, plan_archive
-from microblog.feeds import feed_items, feed_paths, make_feeds
+from microblog.feeds import FeedFiles, feed_items, feed_paths, make_feeds
 from microblog.inplace import UpdateSink
 from microblog.model import Post
 from microblog.output import Sink
@@ -30,10 +39,11 @@ def make_all_feeds(
     fallback: datetime,
     sink: Sink | None = None,
     keys: PageKeys | None = None,
+    digests: Sequence[DigestSet] = (),
 ) -> Iterator[tuple[str, bytes | None]]:
     """RSS, Atom and JSON Feed for the whole site, then for each tag, then the pages of the
-    site's feed archive; a feed kept in `sink` from the last build (see pagecache.py) comes
-    with None."""
+    site's feed archive, then the digest feeds of `digests` (digest.plan_digests); a feed
+    kept in `sink` from the last build (see pagecache.py) comes with None."""
     archive = archive_pages(config, content)
     newest = archive[-1].path if archive else None
     groups: list[tuple[Sequence[Post], str | None, str, str]] = [
@@ -46,26 +56,23 @@ def make_all_feeds(
     for posts, tag_slug, title, page_path in groups:
         paths = feed_paths(tag_slug)
         link = newest if tag_slug is None else None
-        key = None
-        if keys is not None:
-            items = feed_items(posts, config.feed.items)
-            key = keys.key("feed", paths, title, page_path, fallback, items, link)
-        if _kept(sink, keys, paths, key):
-            yield from ((path, None) for path in paths)
-            continue
-        feeds = make_feeds(config, urls, posts, tag_slug, title, page_path, fallback, link)
-        if keys is not None:
-            keys.made(paths[0], key)
-        yield from feeds.files
+        items = feed_items(posts, config.feed.items)
+        make = partial(make_feeds, config, urls, posts, tag_slug, title, page_path, fallback, link)
+        parts: tuple[object, ...] = ("feed", paths, title, page_path, fallback, items, link)
+        yield from _kept_or_made(paths, parts, make, sink, keys)
     for page in archive:
-        key = None if keys is None else keys.key("feed archive", page)
-        if _kept(sink, keys, (page.path,), key):
-            yield page.path, None
-            continue
-        data = make_archive_page(config, urls, page)
-        if keys is not None:
-            keys.made(page.path, key)
-        yield page.path, data
+        archived = partial(_archive_files, config, urls, page)
+        yield from _kept_or_made((page.path,), ("feed archive", page), archived, sink, keys)
+    for found in digests:
+        paths = digest_feed_paths(found.tag_slug)
+        title = digest_feed_title(config, found)
+        make = partial(make_digest_feeds, config, urls, found, fallback)
+        parts = ("digest", paths, title, fallback, digest_feed_items(config, found))
+        yield from _kept_or_made(paths, parts, make, sink, keys)
+
+
+def _archive_files(config: SiteConfig, urls: Urls, page: ArchivePage) -> FeedFiles:
+    return FeedFiles(((page.path, make_archive_page(config, urls, page)),))
 
 
 def archive_pages(config: SiteConfig, content: Content) -> list[ArchivePage]:
@@ -73,19 +80,32 @@ def archive_pages(config: SiteConfig, content: Content) -> list[ArchivePage]:
     return plan_archive(content.timeline.posts) if config.feed.archive else []
 
 
-def feed_count(config: SiteConfig, content: Content) -> int:
+def feed_count(config: SiteConfig, content: Content, digests: Sequence[DigestSet] = ()) -> int:
     """How many files make_all_feeds makes."""
-    return len(FEED_FILES) * (1 + len(content.tags)) + len(archive_pages(config, content))
+    posts = len(FEED_FILES) * (1 + len(content.tags))
+    return posts + len(archive_pages(config, content)) + len(DIGEST_FEEDS) * len(digests)
 
 
-def _kept(sink: Sink | None, keys: PageKeys | None, paths: Sequence[str], key: str | None) -> bool:
-    """Whether the last build's files at `paths` (made together, keyed by the first) are
-    what this build would make: kept in `sink`, if so."""
-    if keys is None or not isinstance(sink, UpdateSink) or not keys.fresh(paths[0], key):
-        return False
-    if not all(sink.keep(path) for path in paths):
-        raise RuntimeError(f"{paths[0]}: kept but not in the output")  # a bug
-    return True
+def _kept_or_made(
+    paths: tuple[str, ...],
+    parts: tuple[object, ...],
+    make: Callable[[], FeedFiles],
+    sink: Sink | None,
+    keys: PageKeys | None,
+) -> Iterator[tuple[str, bytes | None]]:
+    """The feeds at `paths`: kept (None) when their key, made of `parts`, is the last
+    build's and `sink` can keep them, else made."""
+    key = None
+    if keys is not None:
+        key = keys.key(*parts)
+        if isinstance(sink, UpdateSink) and keys.fresh(paths[0], key):
+            if not all(sink.keep(path) for path in paths):
+                raise RuntimeError(f"{paths[0]}: kept but not in the output")  # a bug
+            yield from ((path, None) for path in paths)
+            return
+    yield from make().files
+    if keys is not None:
+        keys.made(paths[0], key)
 
 
 def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:

@@ -68,6 +68,18 @@ class Urls:
         return f"feeds/archive/{number}.xml"
 
     @staticmethod
+    def digest(period_id: str | None = None, tag_slug: str | None = None) -> str:
+        """The page of one digest period (`digest/2024-W23/`), or the list of them
+        (`period_id` None): the site's, or under `tags/<slug>/` one tag's."""
+        folder = "digest/" if tag_slug is None else f"tags/{tag_slug}/digest/"
+        return folder + (f"{period_id}/" if period_id else "") + "index.html"
+
+    @staticmethod
+    def digest_feed(kind: FeedKind, tag_slug: str | None = None) -> str:
+        """The digest feed of that kind (RSS or Atom) of the site, or of one tag."""
+        return Urls.digest(None, tag_slug).removesuffix("index.html") + FEED_FILES[kind]
+
+    @staticmethod
     def home(page: int = 1) -> str:
         return f"page/{page}/index.html" if page > 1 else "index.html"
 

@@ -234,6 +234,14 @@ def change_page_size(site: Path, n: int) -> None:
     config.write_text("\n".join([*lines, f"posts_per_page: {2 + n % 3}"]) + "\n", "utf-8")
 
 
+def change_digest(site: Path, n: int) -> None:
+    """Digest feeds and pages off, weekly, or daily with a digest for each tag."""
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text("utf-8").splitlines() if "feed:" not in line]
+    digest = ["", "feed: {digest: weekly}", "feed: {digest: daily, digest_tags: true}"][n % 3]
+    config.write_text("\n".join([*lines, digest]) + "\n", "utf-8")
+
+
 def change_stylesheet(site: Path, n: int) -> None:
     (site / "static").mkdir(exist_ok=True)
     (site / "static/style.css").write_text(f"body {{ margin: {n}px; }}\n", "utf-8")
@@ -283,6 +291,7 @@ EDITS: list[Edit] = [
     add_reply,
     delete_parent,
     change_page_size,
+    change_digest,
     remove_output,
 ]
 

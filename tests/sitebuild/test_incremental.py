@@ -22,9 +22,12 @@ from microblog.preview import Preview
 from microblog.recordcache import RECORDS_FILE
 from tests.conftest import REPO
 from tests.sitebuild.test_buildcache import (
+    add_post,
     build,
+    change_digest,
     change_tag_template,
     clean_build_of,
+    delete_post,
     edit_post,
     new_site,
 )
@@ -63,6 +66,23 @@ def test_an_edit_rewrites_only_the_files_whose_bytes_change(
     assert "posts/p3/index.html" in changed
     assert "posts/p1/index.html" not in changed  # neither the post nor its neighbour
     assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
+
+
+def test_digests_kept_and_made_as_a_clean_build_makes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, output = new_site(tmp_path / "site"), tmp_path / "out"
+    change_digest(site, 2)  # daily, and for each tag
+    build(site, output, capsys)
+    for edit, number in ((edit_post, 1), (add_post, 3), (delete_post, 0), (change_digest, 1)):
+        edit(site, number)
+        before = stamps(output)
+        build(site, output, capsys)
+        assert tree_digest(output) == clean_build_of(site, tmp_path, capsys), edit.__name__
+        assert (output / "digest/index.html").is_file()
+        after = stamps(output)
+        kept = {path for path in before.keys() & after.keys() if before[path] == after[path]}
+        assert kept, edit.__name__  # not everything was written again
 
 
 def test_a_template_change_renders_only_the_pages_of_that_template(

@@ -74,7 +74,8 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
         (
             "title: T\nbase_url: https://x.org/\nfeed: 3\n",
             "site.yaml:3: error MB005 key 'feed' must be a mapping (items: 20, "
-            "full_content: true, footer_link: true, archive: true)",
+            "full_content: true, footer_link: true, archive: true, digest: null, "
+            "digest_tags: false)",
         ),
     ],
 )
@@ -285,7 +286,7 @@ def test_fingerprint_is_pinned() -> None:
         output_dir=Path("/site/_site"),
         date=datetime(2024, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata")),
     )
-    assert FINGERPRINT_FORMAT == "microblog-settings-3"
+    assert FINGERPRINT_FORMAT == "microblog-settings-4"
     assert config.fingerprint() == (
-        "cda044fa9f95ec138e21ace64f2b30183cb2b7af66ed5d71a0821c21b1176c2d"
+        "6fcb3c6353784a957fa8a2e9d07cbd81af37e8bfc4476773903217a86b13be16"
     )
