@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Final
 from urllib.parse import urlsplit
 
 from microblog.config import SiteConfig
+from microblog.digest import digest_clock, ended_digests, item_date
+from microblog.digest_feeds import digest_html
 from microblog.feeds import feed_items, item_html
 from microblog.lockfile import Pin
 from microblog.model import Post
@@ -35,7 +38,10 @@ ABSOLUTE_SCHEMES: Final = ("http", "https", "mailto")
 
 @dataclass(frozen=True, slots=True)
 class PreviewItem:
-    post: Post
+    """A feed item as an e-mail would show it."""
+
+    title: str
+    date: datetime
     guid: str
     link: str
     html: str
@@ -67,10 +73,40 @@ def next_items(
     for post in reversed(feed_items(posts, config.feed.items)):
         link = urls.absolute(Urls.post(post))
         guid = post.guid or link
-        if guid in seen:
+        if guid in seen or post.date is None:
             continue
         body = item_html(config, urls, post)
-        items.append(PreviewItem(post, guid, link, body, tuple(email_warnings(body))))
+        warnings = tuple(email_warnings(body))
+        items.append(PreviewItem(post.headline, post.date, guid, link, body, warnings))
+    return items
+
+
+def next_digest_items(
+    config: SiteConfig,
+    urls: Urls,
+    posts: Sequence[Post],
+    pinned: Sequence[Post] | None,
+    tag_slug: str | None,
+    fallback: datetime,
+) -> list[PreviewItem]:
+    """The items of a digest feed of `posts` that a service which saw the digest feed of the
+    `pinned` posts alone has not seen (all of them with `pinned` None), oldest first."""
+    kind = config.feed.digest
+    if kind is None:
+        return []
+    seen: set[str] = set()
+    if pinned is not None:
+        then = ended_digests(pinned, kind, config.tz, digest_clock(pinned, fallback))
+        seen = {digest.period.id for digest in then}
+    now = ended_digests(posts, kind, config.tz, digest_clock(posts, fallback))
+    items = []
+    for digest in reversed(now[: config.feed.items]):
+        if digest.period.id in seen:
+            continue
+        link = urls.absolute(Urls.digest(digest.period.id, tag_slug))
+        body = digest_html(config, urls, digest.posts)
+        warnings = tuple(email_warnings(body))
+        items.append(PreviewItem(digest.title, item_date(digest), link, link, body, warnings))
     return items
 
 

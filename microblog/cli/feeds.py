@@ -7,7 +7,10 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from microblog import settings, settings_docs
 from microblog.cli.common import (
@@ -17,12 +20,18 @@ from microblog.cli.common import (
     UsageError,
     common_options,
     load,
+    source_date_epoch,
 )
 from microblog.cli.report import count, err, report_problems
 from microblog.config import SiteConfig, check_content_folder
 from microblog.lockfile import LOCK_NAME, format_lock, lock_path
 from microblog.paths import display_path
 from microblog.problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from microblog.feedpreview import PreviewItem
+    from microblog.model import Post
+    from microblog.pipeline import Content
 
 # The codes of a build that would change a pinned URL, guid or date, or cannot read the pins.
 LOCK_BREAKING = frozenset({"MB110", "MB112", "MB113", "MB114"})
@@ -59,6 +68,9 @@ def add_feed_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     _base_url_option(preview)
     preview.add_argument("--tag", metavar="SLUG", help="the feed of one tag (its page's slug)")
     preview.add_argument(
+        "--digest", action="store_true", help="the digest feed (feed.digest in site.yaml)"
+    )
+    preview.add_argument(
         "--output", type=Path, metavar="FILE", help="write the preview there instead"
     )
 
@@ -94,11 +106,15 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         posts, title, slug = found[0].posts, f"{config.title}: #{found[0].name}", found[0].slug
     lock = read_lock(config)
     pins = None if lock is None else lock[0]
-    items = next_items(config, urls, posts, pins)
+    if args.digest:
+        items = _digest_items(args, config, content, posts, slug)
+    else:
+        items = next_items(config, urls, posts, pins)
     pinning = content.pinning
     unpinned = pinning.unpinned if pinning is not None else ()
     undated = sum(1 for post in unpinned if post.date is None and post in posts)
-    feed_url = urls.absolute(Urls.feed("rss", slug))
+    rss = Urls.digest_feed("rss", slug) if args.digest else Urls.feed("rss", slug)
+    feed_url = urls.absolute(rss)
     preview = Preview(feed_url, title, tuple(items), lock is not None, undated)
     page = render_preview(config, urls, preview)
     output = args.output or config.site_dir / CACHE_FOLDER / "feed-preview.html"
@@ -111,12 +127,36 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         " send next\n"
     )
     for item in items:
-        assert item.post.date is not None  # feeds carry dated posts only
-        sys.stdout.write(f"  {item.post.date.date()}  {item.post.headline}  {item.link}\n")
+        sys.stdout.write(f"  {item.date.date()}  {item.title}  {item.link}\n")
         for warning in item.warnings:
             err(f"{item.link}: warning: {warning}")
     sys.stdout.write(f"wrote {display_path(output)}\n")
     return EXIT_OK
+
+
+def _digest_items(
+    args: argparse.Namespace,
+    config: SiteConfig,
+    content: Content,
+    posts: Sequence[Post],
+    slug: str | None,
+) -> list[PreviewItem]:
+    """The digest items a service that saw the digest feed of the pinned posts would send."""
+    from microblog.feedpreview import next_digest_items
+    from microblog.urls import Urls
+
+    if config.feed.digest is None:
+        raise UsageError("--digest: there is no digest feed (set feed.digest in site.yaml)")
+    if slug is not None and not config.feed.digest_tags:
+        raise UsageError("--digest --tag: tags have no digest feeds (feed.digest_tags)")
+    pinning = content.pinning
+    pinned = None
+    if pinning is not None:
+        ids = set(pinning.matched.values())
+        pinned = [post for post in posts if post.id in ids]
+    epoch = source_date_epoch()
+    fallback = datetime.fromtimestamp(epoch or 0, tz=UTC)
+    return next_digest_items(config, Urls(config), posts, pinned, slug, fallback)
 
 
 def run_lock(args: argparse.Namespace) -> int:

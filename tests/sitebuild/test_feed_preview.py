@@ -130,3 +130,25 @@ def test_email_warnings_name_what_a_client_drops() -> None:
         "<script>: a script: e-mail clients never run scripts",
     ]
     assert email_warnings("<p>Plain <a href='https://example.org/'>text</a></p>") == []
+
+
+def test_the_digest_feed_sends_the_week_that_ended(sample: Path) -> None:
+    """The sample's posts are all of one week; a post of a later week ends it: that week's
+    digest is what goes out next, and it was not in the digest feed as pinned."""
+    config = sample / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "feed:\n  digest: weekly\n", "utf-8")
+    assert "0 items" in run(sample, "feed-preview", "--digest").stdout
+    (sample / "content" / "new-note.md").write_text(NEW_POST, encoding="utf-8")
+    done = run(sample, "feed-preview", "--digest")
+    assert done.returncode == 0, done.stderr
+    assert "https://example.org/digest/feed.xml: 1 item" in done.stdout
+    assert "https://example.org/digest/2024-W22/" in done.stdout
+    page = (sample / ".microblog-cache" / "feed-preview.html").read_text(encoding="utf-8")
+    assert page.count('<article class="email"') == 1
+    assert "16 posts, week of 27 May 2024" in page
+    assert "Written after the lock" not in page  # its week has not ended
+    require_vnu()
+    assert check_html_files([sample / ".microblog-cache" / "feed-preview.html"]) == []
+    no_tags = run(sample, "feed-preview", "--digest", "--tag", "backend")
+    assert no_tags.returncode == 2
+    assert "feed.digest_tags" in no_tags.stderr
