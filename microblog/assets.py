@@ -12,6 +12,7 @@ from microblog.walk import Skip, Skipped, Tree, walk
 
 DEFAULT_STATIC = Path(__file__).parent / "static"
 PUBLISHED_HIDDEN = frozenset({".well-known"})  # hidden, yet published: RFC 8615's folder
+SEARCH_FILES = frozenset({"search/search.js"})  # defaults published only with `search: true`
 
 
 def static_tree(config: SiteConfig) -> Tree:
@@ -25,6 +26,8 @@ def collect_static(config: SiteConfig) -> tuple[dict[str, Path], list[Problem]]:
     files: dict[str, Path] = {}
     defaults = Tree(DEFAULT_STATIC, inside=DEFAULT_STATIC, keep_hidden=PUBLISHED_HIDDEN)
     _gather(defaults, DEFAULT_STATIC.parent, files, problems)
+    if not config.search:  # the search page's script goes with it
+        files = {path: source for path, source in files.items() if path not in SEARCH_FILES}
     _gather(static_tree(config), config.site_dir, files, problems)  # the site's file wins
     return dict(sorted(files.items())), problems
 

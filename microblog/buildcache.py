@@ -54,7 +54,8 @@ FORMAT: Final = "microblog-last-build-3"
 LOCK_FILE: Final = "lock"
 HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
 _LIBRARIES: Final = (
-    "jinja2", "markdown", "nh3", "feedgen", "lxml", "PyYAML", "ftfy", "MarkupSafe", "tzdata"
+    "jinja2", "markdown", "nh3", "feedgen", "lxml", "PyYAML", "ftfy", "MarkupSafe", "tzdata",
+    "pagefind", "pagefind_bin",
 )  # fmt: skip
 
 

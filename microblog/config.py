@@ -93,6 +93,7 @@ class SiteConfig:
     date: datetime | None = default_of("date")  # noqa: RUF009 (None: immutable)
     dates_from_git: bool = default_of("dates_from_git")
     cname: str = default_of("cname")
+    search: bool = default_of("search")
     twitter: TwitterConfig = field(default_factory=TwitterConfig)
     origins: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 

@@ -53,6 +53,12 @@ class UpdateSink(DirectorySink):
             target.unlink(missing_ok=True)
             raise
 
+    def read(self, path: str) -> bytes:
+        """The bytes of `path` as this build leaves it: written now, or kept."""
+        parts = check_relative(path).parts
+        staged = self.root.joinpath(*parts)
+        return (staged if staged.is_file() else self.output.joinpath(*parts)).read_bytes()
+
     def keep(self, path: str) -> bool:
         """Keep the last build's file at `path` as it is (False: it has none)."""
         key = "/".join(check_relative(path).parts)

@@ -162,6 +162,10 @@ class DirectorySink:
             target.unlink(missing_ok=True)  # no partial file from a source that broke halfway
             raise
 
+    def read(self, path: str) -> bytes:
+        """The bytes this build wrote at `path` (search.py indexes the pages it wrote)."""
+        return self.root.joinpath(*check_relative(path).parts).read_bytes()
+
     def _link_unchanged(self, previous: Path, target: Path, source: BinaryIO) -> bool:
         """Hard-link the previous build's identical file instead of writing it again.
 

@@ -19,6 +19,7 @@ from microblog.taxonomy import TagIndex, group_by_month
 from microblog.timeline import Timeline
 from microblog.urls import Urls
 
+POST_TEMPLATE = "post.html"
 REDIRECT_TEMPLATE = "redirect.html"
 REMOVED_TEMPLATE = "removed.html"
 
@@ -69,7 +70,7 @@ def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) 
             "older": posts[index + 1] if index + 1 < len(posts) else None,
             "thread": tuple(by_id[i] for i in timeline.threads.get(post.id, ())),
         }
-        yield Page(Urls.post(post), "post.html", context)
+        yield Page(Urls.post(post), POST_TEMPLATE, context)
     for redirect in timeline.redirects:
         target = by_id[redirect.post_id]
         path = Urls.post_slug(redirect.slug)
@@ -85,6 +86,8 @@ def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) 
 
         yield from _listing(tag.posts, config.posts_per_page, tag_path, "tag.html", {"tag": tag})
     yield Page(Urls.ARCHIVE, "archive.html", {"groups": group_by_month(posts, config.tz)})
+    if config.search:
+        yield Page(Urls.SEARCH, "search.html", {})
     yield Page(Urls.NOT_FOUND, "404.html", {})
 
 

@@ -27,6 +27,7 @@ from microblog.pinning import Pinning, apply_pins
 from microblog.problems import Problem, Severity
 from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
+from microblog.search import write_search_index
 from microblog.site_templates import inspect_templates
 from microblog.sitewide import feed_count, make_all_feeds, site_files
 from microblog.sources import ExportSummary, read_content
@@ -151,6 +152,8 @@ def build_site(
     clock.lap("plan")
     _render_pages(env, pages, sink, keys, progress)
     clock.lap("render and write pages")
+    searched = write_search_index(config, pages, sink, keys) if config.search else []
+    clock.lap("search index")
     feeds = []  # each feed is written as it is made: a thousand tags' feeds never pile up
     progress.stage("writing feeds", feed_count(config, content, digests))
     for path, data in make_all_feeds(config, urls, content, fallback, sink, keys, digests):
@@ -163,7 +166,7 @@ def build_site(
     for path, data in extras.items():
         sink.write(path, data)
     taken = {path.casefold() for path in extras} | {page.path.casefold() for page in pages}
-    taken |= {path.casefold() for path in feeds}
+    taken |= {path.casefold() for path in (*feeds, *searched)}
     media = media_to_copy(content.timeline.posts)
     copied, media_problems = copy_media(config.site_dir, sink, media, taken)
     taken |= {path.casefold() for path in media}

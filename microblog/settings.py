@@ -334,6 +334,15 @@ SETTINGS: tuple[Entry, ...] = (
         "in the repository's Settings > Pages instead.",
         example="blog.example.org",
     ),
+    Setting(
+        "search",
+        _bool,
+        True,
+        "a search page (`search/`) and a Pagefind index of the posts (`pagefind/`), "
+        "searched in the browser: no server needed",
+        "Posts are found by their words and filtered by tag; without JavaScript the search "
+        "page points to the archive and the tags page. With false: no index, no search page.",
+    ),
     Section("twitter", "reading a Twitter/X data export found under the content folder"),
     Setting(
         "twitter.retweets",

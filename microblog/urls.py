@@ -30,6 +30,8 @@ class Urls:
 
     TAGS: Final = "tags/index.html"
     ARCHIVE: Final = "archive/index.html"
+    SEARCH: Final = "search/index.html"
+    SEARCH_BUNDLE: Final = "pagefind/"  # Pagefind's index and its script (search.py)
     NOT_FOUND: Final = "404.html"
     SITEMAP: Final = "sitemap.xml"
     ROBOTS: Final = "robots.txt"

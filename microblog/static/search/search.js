@@ -1,0 +1,112 @@
+// The search page (search/index.html) over Pagefind's index (pagefind/): the page's own form,
+// results as a list of links with the matching words marked. Without JavaScript, or when the
+// index cannot be loaded, the page keeps its pointer to the archive and the tags page.
+// The page's address carries the search (?q=words&tag=name): a search can be linked.
+"use strict";
+
+(function () {
+  const root = document.getElementById("search");
+  if (!root) return;
+  const form = document.getElementById("search-form");
+  const input = document.getElementById("search-input");
+  const tagSelect = document.getElementById("search-tag");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const fallback = document.getElementById("search-fallback");
+  let pagefind = null;
+  let latest = 0;
+
+  // The excerpt is Pagefind's HTML: text with <mark> around the words found. Only the text
+  // and the marks are taken from it, never other markup.
+  function excerptNodes(html) {
+    const parsed = new DOMParser().parseFromString(html, "text/html");
+    const nodes = [];
+    parsed.body.childNodes.forEach((node) => {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        nodes.push(mark);
+      } else {
+        nodes.push(document.createTextNode(node.textContent || ""));
+      }
+    });
+    return nodes;
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    item.className = "search-result";
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.append(...excerptNodes(data.excerpt || ""));
+    item.append(link, excerpt);
+    return item;
+  }
+
+  async function run() {
+    const term = input.value.trim();
+    const tag = tagSelect.value;
+    const search = ++latest;
+    const params = new URLSearchParams();
+    if (term) params.set("q", term);
+    if (tag) params.set("tag", tag);
+    const query = params.toString();
+    history.replaceState(null, "", query ? "?" + query : location.pathname);
+    if (!term && !tag) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Searching…";
+    const options = tag ? { filters: { tag: [tag] } } : {};
+    const found = await pagefind.search(term || null, options);
+    const shown = await Promise.all(found.results.slice(0, 50).map((result) => result.data()));
+    if (search !== latest) return; // a newer search has started
+    list.replaceChildren(...shown.map(resultItem));
+    const count = found.results.length;
+    status.textContent =
+      count === 0
+        ? "No posts found."
+        : count === 1
+          ? "1 post found."
+          : count > shown.length
+            ? `${count} posts found; the first ${shown.length} are shown.`
+            : `${count} posts found.`;
+  }
+
+  async function start() {
+    pagefind = await import(root.dataset.bundle + "pagefind.js");
+    await pagefind.options({ baseUrl: root.dataset.baseUrl });
+    const filters = await pagefind.filters();
+    const tags = Object.entries((filters && filters.tag) || {});
+    tags.sort((a, b) => a[0].localeCompare(b[0]));
+    for (const [name, count] of tags) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = `${name} (${count})`;
+      tagSelect.append(option);
+    }
+    const params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    tagSelect.value = params.get("tag") || "";
+    root.hidden = false;
+    fallback.hidden = true;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run();
+    });
+    input.addEventListener("input", () => run());
+    tagSelect.addEventListener("change", () => run());
+    if (input.value || tagSelect.value) await run();
+  }
+
+  start().catch((error) => {
+    root.hidden = true;
+    fallback.hidden = false;
+    status.textContent = "";
+    console.error("search could not start:", error);
+  });
+})();
