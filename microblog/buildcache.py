@@ -55,7 +55,7 @@ LOCK_FILE: Final = "lock"
 HASHED_BYTES: Final = 8 * 1024 * 1024  # a larger file is known by its size, time and inode
 _LIBRARIES: Final = (
     "jinja2", "markdown", "nh3", "feedgen", "lxml", "PyYAML", "ftfy", "MarkupSafe", "tzdata",
-    "pagefind", "pagefind_bin",
+    "pagefind_bin",
 )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 Only post pages are indexed: drafts, redirects and removed posts' pages never are post pages,
 and list, tag and archive pages would only repeat the posts. Pagefind (the `pagefind_bin`
-wheel, driven through its Python API) reads a copy of the post pages the build wrote, in a
+wheel's command) reads a copy of the post pages the build wrote, in a
 scratch folder inside the build's temporary folder; what it writes is read back and written
 through the sink, so the index lands with the pages it indexes, or not at all. Every post goes
 into one index in the site's language (a search page searches only its own language's index).
@@ -14,11 +14,11 @@ same bytes. An update in place keeps the last build's index when no indexed page
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
+import os
+import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -72,72 +72,51 @@ def write_search_index(
     with _scratch(sink) as scratch:
         try:
             bundle = run_pagefind(scratch, html, _language(config))
-        except Exception as exc:  # Pagefind's own errors are plain Exceptions
+        except (OSError, RuntimeError) as exc:  # not found, not runnable, or it failed
             raise RenderError(_problem(exc)) from exc
     written = []
     for name, data in sorted(canonical_bundle(bundle).items()):
         path = Urls.SEARCH_BUNDLE + name
         sink.write(path, data)
         written.append(path)
-    if keys is not None:
+    if keys is not None and written:  # no posts, no index
         keys.made(ENTRY, key)
     return written
 
 
 def run_pagefind(scratch: Path, html: dict[str, bytes], language: str) -> dict[str, bytes]:
-    """Pagefind's bundle for the pages `html` ({output path: bytes}): {path in it: bytes}.
+    """Pagefind's bundle for the pages `html` ({output path: bytes}): {path in it: bytes};
+    empty without pages (Pagefind makes no index of nothing).
 
-    The pages are written under `scratch`, which must be empty, and indexed from there: one
-    request for all (Pagefind's Python API answers one request about every tenth of a
-    second, so a request per page would take minutes on a large site)."""
+    The pages are written under `scratch`, which must be empty, and Pagefind's command runs
+    over them there, in that folder (it reads a pagefind.yml of its working folder), with no
+    PAGEFIND_ variables (it reads those too). Not its Python API: that one stops Pagefind's
+    process as soon as it answers that the files are written, which may cut one short."""
+    if not html:
+        return {}
     site, out = scratch / "site", scratch / "bundle"
     for path, data in html.items():
         target = site.joinpath(*check_relative(path).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    site.mkdir(parents=True, exist_ok=True)
-    _run(_index_folder(site, out, language))
+    from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+    binary = os.environ.get("PAGEFIND_BINARY_PATH") or str(get_executable())  # as pagefind's
+    command = [binary, "--site", "site", "--output-path", "bundle"]
+    command += ["--force-language", language, "--silent"]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND")}
+    done = subprocess.run(
+        command, cwd=scratch, env=env, capture_output=True, check=False, stdin=subprocess.DEVNULL
+    )
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+        raise RuntimeError(f"exit status {done.returncode}: {said[-500:]}")
     bundle = {}
     for file in sorted(out.rglob("*")):
         relative = file.relative_to(out).as_posix()
         if file.is_file() and relative not in UNUSED:
             bundle[relative] = file.read_bytes()
     return bundle
-
-
-async def _index_folder(site: Path, out: Path, language: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex  # a process of its own: started late
-
-    # output_path in the config: leaving the context writes there (by default it would write
-    # a second copy into the working folder).
-    settings: IndexConfig = {"force_language": language, "output_path": str(out)}
-    async with PagefindIndex(config=settings) as index:
-        result: Any = await index.add_directory(str(site), glob="**/*.html")
-        if result.get("type") != "IndexedDir":
-            raise RuntimeError(f"Pagefind did not index the pages: {result}")
-
-
-def _run(coroutine: Any) -> None:
-    """Run `coroutine` to its end; in a thread of its own where this one runs an event loop
-    (the preview server builds from inside one)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(coroutine)
-        except BaseException as exc:  # handed to the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=target, name="pagefind")
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
 
 
 def _language(config: SiteConfig) -> str:
@@ -148,7 +127,7 @@ def _language(config: SiteConfig) -> str:
 def _index_key(config: SiteConfig, html: dict[str, bytes]) -> str:
     """A digest of what the index is made of: the pages' bytes, the language and Pagefind."""
     digest = hashlib.sha256(f"{FORMAT}\0{_language(config)}\0".encode())
-    for library in ("pagefind", "pagefind_bin"):
+    for library in ("pagefind_bin",):
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{library}\0{metadata.version(library)}\0".encode())
     for path in sorted(html):

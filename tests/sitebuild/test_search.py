@@ -202,3 +202,13 @@ def test_filter_order_does_not_change_the_bytes() -> None:
     assert meta_name[len("pagefind.") : -len(".pf_meta")].encode() in one["pagefind-entry.json"]
     odd = {"filter/en_0123456.pf_filter": b"not gzip", "pagefind-entry.json": b"{}"}
     assert canonical_bundle(odd) == odd  # an unknown shape is left as Pagefind wrote it
+
+
+def test_a_site_without_posts_builds_with_no_index(make_site: MakeSite) -> None:
+    site = make_site({"content/hidden.md": POSTS["content/hidden.md"]}, dates_from_git="false")
+    output = site.parent / "out"
+    done = run(site, "build", "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    assert not (output / "pagefind").exists()  # Pagefind makes no index of nothing
+    assert 'id="search-fallback"' in (output / "search" / "index.html").read_text("utf-8")
+    assert run(site, "build", "--output", str(output)).returncode == 0  # and again, cached
