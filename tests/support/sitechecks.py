@@ -6,6 +6,7 @@ tricks such as `<!-->`, `<img/onerror=...>` or `&#106;avascript:` cannot slip pa
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -492,9 +493,21 @@ def files_containing(root: Path, marker: str) -> list[str]:
         dirs.sort()
         for name in sorted(files):
             path = Path(folder, name)
-            if not path.is_symlink() and needle in path.read_bytes().lower():
-                found.append(path.relative_to(root).as_posix())
+            relative = path.relative_to(root).as_posix()
+            if not path.is_symlink() and needle in _content_bytes(path, relative).lower():
+                found.append(relative)
     return found
+
+
+def _content_bytes(path: Path, relative: str) -> bytes:
+    """What a file says of the site's content: the search index's files (`pagefind/*.pf_*`,
+    gzip'd) unpacked; Pagefind's own program (its scripts and WebAssembly) nothing."""
+    if relative.startswith("pagefind/"):
+        if path.name.startswith("wasm.") or path.suffix == ".js":
+            return b""
+        if path.suffix.startswith(".pf_"):
+            return gzip.decompress(path.read_bytes())
+    return path.read_bytes()
 
 
 def tree_digest(root: Path) -> dict[str, str]:
