@@ -39,7 +39,7 @@ from microblog.text.decode import decode_bytes
 from microblog.yamlsafe import YamlError, load_yaml
 
 CONFIG_FILE = "site.yaml"
-FINGERPRINT_FORMAT = "microblog-settings-4"  # change it when fingerprint() hashes differently
+FINGERPRINT_FORMAT = "microblog-settings-5"  # change it when fingerprint() hashes differently
 
 
 class ConfigError(Exception):

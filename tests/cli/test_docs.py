@@ -103,4 +103,6 @@ def test_templates_have_no_inline_handlers_scripts_or_iframes() -> None:
     for template in Path(REPO / "microblog/templates").glob("*.html"):
         text = template.read_text("utf-8")
         assert not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE), template
+        if template.name == "search.html":  # the one script: from the site, deferred
+            text = text.replace("<script src=\"{{ url('search/search.js') }}\" defer></script>", "")
         assert not re.search(r"<(script|iframe)\b", text, re.IGNORECASE), template

@@ -59,9 +59,13 @@ def test_an_edit_rewrites_only_the_files_whose_bytes_change(
     said = build(site, output, capsys, "--verbose")
     after = stamps(output)
     assert "build cache: 1 post files parsed" in said
-    assert set(after) == set(before)
-    rewritten = {path for path in after if after[path][:2] != before[path][:2]}
-    changed = {path for path in after if after[path][2] != before[path][2]}
+    # the search index's files are named by their content: an edit renames some of them
+    index = {path for path in {*before, *after} if path.startswith("pagefind/")}
+    assert set(after) - index == set(before) - index
+    assert any(path.startswith("pagefind/fragment/") for path in set(after) - set(before))
+    common = set(after) & set(before)
+    rewritten = {path for path in common if after[path][:2] != before[path][:2]}
+    changed = {path for path in common if after[path][2] != before[path][2]}
     assert rewritten == changed  # nothing written again with the same bytes
     assert "posts/p3/index.html" in changed
     assert "posts/p1/index.html" not in changed  # neither the post nor its neighbour

@@ -90,11 +90,13 @@ def test_the_search_page_works_under_a_sub_path_and_without_javascript(searched:
     assert 'id="search-fallback"' in page
     assert '<a href="/archive/archive/">archive</a>' in page
     assert '<a href="/archive/tags/">tags page</a>' in page
-    # the hooks the browser tests drive
-    assert '<label for="search-input">' in page
-    assert '<input type="search" id="search-input" name="q"' in page
-    assert '<select id="search-tag" name="tag">' in page
+    # the hooks the browser tests drive (search.js adds #search-input and #search-tag,
+    # each with its label, to #search-form)
+    assert '<div class="search-form" id="search-form" role="search"></div>' in page
     assert '<ol class="search-results" id="search-results">' in page
+    script = (searched / "search" / "search.js").read_text("utf-8")
+    assert 'field("input", "search-input", "q", "Words to find")' in script
+    assert 'input.type = "search"' in script
     assert 'data-bundle="/archive/pagefind/" data-base-url="/archive/"' in page
     assert '<script src="/archive/search/search.js" defer></script>' in page
     assert re.search(r"\son[a-z]+=", page) is None  # no inline event handlers

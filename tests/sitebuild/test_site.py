@@ -369,7 +369,7 @@ def test_cname_and_metadata(make_site: MakeSite, tmp_path: Path) -> None:
     assert (tmp_path / "out/CNAME").read_text() == "blog.example.org\n"
     page = next((tmp_path / "out/posts").glob("*/index.html")).read_text()
     assert '<html lang="en-GB" dir="ltr">' in page
-    assert '<article class="post h-entry" lang="es" dir="ltr">' in page
+    assert '<article class="post h-entry" lang="es" dir="ltr" data-pagefind-body>' in page
     for needle in (
         '<meta name="description" content="Hola">',
         '<link rel="canonical" href="https://example.org/posts/',

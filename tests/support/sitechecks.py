@@ -61,6 +61,9 @@ SEARCH_SCRIPT = re.compile(
 )
 
 
+SEARCH_SCRIPT_ELEMENT = re.compile(rb'<script src="(/[^"<>]*)?/search/search\.js" defer></script>')
+
+
 def _search_script(name: str, problem: str) -> bool:
     """The search page's own script (microblog/static/search/search.js), loaded from the
     site with no inline code: the one script a page may have (`search: true`)."""
@@ -500,14 +503,20 @@ def files_containing(root: Path, marker: str) -> list[str]:
 
 
 def _content_bytes(path: Path, relative: str) -> bytes:
-    """What a file says of the site's content: the search index's files (`pagefind/*.pf_*`,
-    gzip'd) unpacked; Pagefind's own program (its scripts and WebAssembly) nothing."""
-    if relative.startswith("pagefind/"):
-        if path.name.startswith("wasm.") or path.suffix == ".js":
-            return b""
-        if path.suffix.startswith(".pf_"):
-            return gzip.decompress(path.read_bytes())
-    return path.read_bytes()
+    """What a file says of the site's content. Of the search index (`pagefind/`), the text
+    of each indexed page (a gzip'd `.pf_fragment`: `pagefind_dcd` + JSON) as a browser is
+    shown it: pagefind.js escapes its `<` and `>` before it builds an excerpt, and
+    search.js takes only text and <mark> from that. The rest of the index is binary (CBOR
+    of words and numbers, Pagefind's scripts and WebAssembly): no post's text as such. The
+    search page's own script element is the site's, not content."""
+    if relative == "search/index.html":
+        return SEARCH_SCRIPT_ELEMENT.sub(b"", path.read_bytes())
+    if not relative.startswith("pagefind/"):
+        return path.read_bytes()
+    if path.suffix != ".pf_fragment":
+        return b""
+    text = gzip.decompress(path.read_bytes()).decode("utf-8", "surrogateescape")
+    return text.replace("<", "&lt;").replace(">", "&gt;").encode("utf-8", "surrogateescape")
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -286,7 +286,7 @@ def test_fingerprint_is_pinned() -> None:
         output_dir=Path("/site/_site"),
         date=datetime(2024, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata")),
     )
-    assert FINGERPRINT_FORMAT == "microblog-settings-4"
+    assert FINGERPRINT_FORMAT == "microblog-settings-5"
     assert config.fingerprint() == (
-        "6fcb3c6353784a957fa8a2e9d07cbd81af37e8bfc4476773903217a86b13be16"
+        "60e77ddf4b84d77053a6ec748a75adafc45e12a37537df47c7513825c8be365e"
     )

@@ -157,6 +157,7 @@ def test_plan_has_every_page_once_with_its_pagination(make_site: MakeSite) -> No
         "tags/t/index.html",
         "tags/t/page/2/index.html",
         "archive/index.html",
+        "search/index.html",
         "404.html",
     ]
     home = pages[0].context["pagination"]
@@ -236,7 +237,7 @@ def test_build_site_renders_every_page_and_feed_into_memory(config: SiteConfig) 
     sink = MemorySink()
     result = build_site(config, sink, content=_content(config, posts), source_date_epoch=0)
     # RSS, Atom and JSON Feed for the site and the tag, and the feed archive's one page
-    assert result.pages == 6 and result.feeds == 7
+    assert result.pages == 7 and result.feeds == 7
     assert {"index.html", "posts/a/index.html", "tags/world/feed.json", "sitemap.xml"} <= set(
         sink.files
     )

@@ -1,5 +1,6 @@
-// The search page (search/index.html) over Pagefind's index (pagefind/): the page's own form,
-// results as a list of links with the matching words marked. Without JavaScript, or when the
+// The search page (search/index.html) over Pagefind's index (pagefind/): its fields, made
+// here (a page without JavaScript shows none; a search runs as it is typed), and results as
+// a list of links with the matching words marked. Without JavaScript, or when the
 // index cannot be loaded, the page keeps its pointer to the archive and the tags page.
 // The page's address carries the search (?q=words&tag=name): a search can be linked.
 "use strict";
@@ -7,14 +8,29 @@
 (function () {
   const root = document.getElementById("search");
   if (!root) return;
-  const form = document.getElementById("search-form");
-  const input = document.getElementById("search-input");
-  const tagSelect = document.getElementById("search-tag");
+  const fields = document.getElementById("search-form");
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   const fallback = document.getElementById("search-fallback");
   let pagefind = null;
   let latest = 0;
+
+  function field(tag, id, name, text) {
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = text;
+    const element = document.createElement(tag);
+    element.id = id;
+    element.name = name;
+    fields.append(label, element);
+    return element;
+  }
+
+  const input = field("input", "search-input", "q", "Words to find");
+  input.type = "search";
+  input.autocomplete = "off";
+  const tagSelect = field("select", "search-tag", "tag", "Tag");
+  tagSelect.append(new Option("Any tag", ""));
 
   // The excerpt is Pagefind's HTML: text with <mark> around the words found. Only the text
   // and the marks are taken from it, never other markup.
@@ -94,10 +110,6 @@
     tagSelect.value = params.get("tag") || "";
     root.hidden = false;
     fallback.hidden = true;
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      run();
-    });
     input.addEventListener("input", () => run());
     tagSelect.addEventListener("change", () => run());
     if (input.value || tagSelect.value) await run();
