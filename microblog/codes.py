@@ -218,7 +218,7 @@ uses the template. Fix the file, or remove it to use the default.
 MB073 error: search index cannot be made
 Pagefind, which makes the search index (`search: true`), could not be started or failed. The
 build stops and keeps the previous output. Reinstall microblog, which brings Pagefind's
-binary (the pagefind[bin] package) for this system, or set `search: false` in site.yaml.
+binary (the pagefind-bin package) for this system, or set `search: false` in site.yaml.
 
 MB080 warning: static link leads outside the site
 A symbolic link under static/ points outside the site's folder. It is not copied, so that a

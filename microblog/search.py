@@ -48,6 +48,7 @@ UNUSED: Final = frozenset(
     }
 )
 ENTRY: Final = Urls.SEARCH_BUNDLE + "pagefind-entry.json"  # the index's key is kept under it
+NOTHING_TO_INDEX: Final = "Pagefind was not able to build an index"  # its words for no words
 
 
 def indexed_pages(pages: Sequence[Page]) -> list[str]:
@@ -86,7 +87,7 @@ def write_search_index(
 
 def run_pagefind(scratch: Path, html: dict[str, bytes], language: str) -> dict[str, bytes]:
     """Pagefind's bundle for the pages `html` ({output path: bytes}): {path in it: bytes};
-    empty without pages (Pagefind makes no index of nothing).
+    empty without pages or without a word in them (Pagefind makes no index of nothing).
 
     The pages are written under `scratch`, which must be empty, and Pagefind's command runs
     over them there, in that folder (it reads a pagefind.yml of its working folder), with no
@@ -108,8 +109,10 @@ def run_pagefind(scratch: Path, html: dict[str, bytes], language: str) -> dict[s
     done = subprocess.run(
         command, cwd=scratch, env=env, capture_output=True, check=False, stdin=subprocess.DEVNULL
     )
+    said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+    if done.returncode != 0 and NOTHING_TO_INDEX in said:
+        return {}  # posts with no words at all (empty posts): no index, as with no posts
     if done.returncode != 0:
-        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
         raise RuntimeError(f"exit status {done.returncode}: {said[-500:]}")
     bundle = {}
     for file in sorted(out.rglob("*")):
@@ -158,5 +161,5 @@ def _scratch(sink: Sink) -> Iterator[Path]:
 
 def _problem(exc: Exception) -> Problem:
     message = f"search index cannot be made: Pagefind failed: {type(exc).__name__}: {exc}"
-    action = "build stopped; reinstall microblog (pagefind[bin]) or set `search: false`"
+    action = "build stopped; reinstall microblog (pagefind-bin) or set `search: false`"
     return Problem("(site)", 0, "MB073", Severity.ERROR, message, action)

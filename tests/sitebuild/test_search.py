@@ -214,3 +214,12 @@ def test_a_site_without_posts_builds_with_no_index(make_site: MakeSite) -> None:
     assert not (output / "pagefind").exists()  # Pagefind makes no index of nothing
     assert 'id="search-fallback"' in (output / "search" / "index.html").read_text("utf-8")
     assert run(site, "build", "--output", str(output)).returncode == 0  # and again, cached
+
+
+def test_posts_without_a_word_build_with_no_index(make_site: MakeSite) -> None:
+    """Found by test_random_sites: Pagefind refuses to index pages with no words at all."""
+    site = make_site({"content/a.md": "", "content/b.md": b"\xd2>"}, dates_from_git="false")
+    output = site.parent / "out"
+    done = run(site, "build", "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    assert not (output / "pagefind").exists()
