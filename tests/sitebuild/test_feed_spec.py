@@ -35,8 +35,14 @@ FEED_PATTERNS = (
 
 
 def write_archive_site(root: Path) -> Path:
-    """Two full pages of the feed archive and a part-full third, under a sub-path."""
-    site = write_site(root, base_url=SUB_PATH, dates_from_git="false")
+    """Two full pages of the feed archive and a part-full third, under a sub-path, with
+    weekly digests for the site and each tag."""
+    site = write_site(
+        root,
+        base_url=SUB_PATH,
+        dates_from_git="false",
+        feed="{digest: weekly, digest_tags: true}",
+    )
     add_posts(site, range(ARCHIVE_PAGE_POSTS * 2 + 5))
     return site
 
