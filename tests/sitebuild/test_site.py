@@ -33,6 +33,15 @@ SAMPLE_TAGS = {
 }
 
 
+# What the site's own templates write that hostile text must not: the on-this-day script
+# (loaded from the site) and the opening tags of the stats page's charts.
+SITE_MARKUP = re.compile(
+    r'<script src="/on-this-day\.js" defer></script>'
+    r'|<svg class="chart chart-(?:columns|rows)" viewBox="[0-9 ]+" role="img"'
+    r' aria-labelledby="[a-z]+-title [a-z]+-desc">'
+)
+
+
 def build(site: Path, output: Path, *extra: str) -> int:
     return main(["build", "--config", str(site / "site.yaml"), "--output", str(output), *extra])
 
@@ -261,7 +270,7 @@ def test_hostile_text_is_escaped(make_site: MakeSite, tmp_path: Path) -> None:
     assert build(site, output) == 0
     assert active_markup(output) == []
     for page in output.rglob("*.html"):
-        text = page.read_text("utf-8")
+        text = SITE_MARKUP.sub("", page.read_text("utf-8"))
         assert "<script" not in text and "<iframe" not in text and "<svg" not in text
         assert 'href="javascript:' not in text.lower()
     assert check_html_files(sorted(output.rglob("*.html"))) == []

@@ -21,6 +21,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
 
+from microblog.urls import Urls
+
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 XML_SUFFIXES = frozenset({".xml", ".svg"})
 JSON_SUFFIXES = frozenset({".json", ".webmanifest"})
@@ -36,6 +38,9 @@ HTML_CONTENT_TYPES = frozenset({"html", "text/html"})
 FEED_URL_ELEMENTS = frozenset({"link", "guid", "comments", "icon", "logo", "uri", "docs"})
 JSON_HTML_KEYS = frozenset({"content", "description", "summary"})
 META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
+# The scripts microblog itself ships (microblog/static/), which pages may load by src. Posts
+# cannot add one: their HTML is sanitized and never has a script element.
+SITE_SCRIPTS = frozenset({Urls.ON_THIS_DAY_SCRIPT})
 
 
 def active_markup(site_dir: Path) -> list[str]:
@@ -137,7 +142,20 @@ def _tree_problems(root: ET.Element) -> Iterator[str]:
         yield from _special_problems(element, tag)
 
 
+def _is_site_script(script: ET.Element) -> bool:
+    """The site's own script: a default static file by name (SITE_SCRIPTS), loaded from
+    the site's own root-relative path, with no inline code and no other attributes."""
+    src = script.get("src")
+    if src is None or (script.text or "").strip() or set(script.attrib) - {"src", "defer"}:
+        return False
+    parts = urlsplit(src)
+    local = not (parts.scheme or parts.netloc or parts.query or parts.fragment)
+    return local and parts.path.startswith("/") and parts.path.rpartition("/")[2] in SITE_SCRIPTS
+
+
 def _script_problems(script: ET.Element) -> Iterator[str]:
+    if _is_site_script(script):
+        return
     kind = script.get("type", "").split(";")[0].strip().lower()
     if kind not in JSON_SCRIPT_TYPES:
         yield f"script element {_describe(script)}: only JSON data blocks are allowed"
