@@ -41,6 +41,11 @@ META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
 # The scripts microblog itself ships (microblog/static/), which pages may load by src. Posts
 # cannot add one: their HTML is sanitized and never has a script element.
 SITE_SCRIPTS = frozenset({Urls.ON_THIS_DAY_SCRIPT})
+SITE_MARKUP = re.compile(
+    rb'<script src="/[^"<>]*on-this-day\.js" defer></script>'
+    rb'|<svg class="chart chart-(?:columns|rows)" viewBox="[0-9 ]+" role="img"'
+    rb' aria-labelledby="[a-z]+-title [a-z]+-desc">'
+)
 
 
 def active_markup(site_dir: Path) -> list[str]:
@@ -489,16 +494,28 @@ def plant_canary(site_dir: Path, outside: Path) -> list[Path]:
     return made
 
 
+def without_site_markup(html: bytes) -> bytes:
+    """A page without what the site's own templates write that a post's text must never
+    make: the on-this-day script tag and the opening tags of the stats page's charts."""
+    return SITE_MARKUP.sub(b"", html)
+
+
 def files_containing(root: Path, marker: str) -> list[str]:
     """Files under root (symlinks not followed) whose bytes contain `marker` in any letter case
-    (a tag slug is lower case), as POSIX paths."""
+    (a tag slug is lower case), as POSIX paths; in pages, the site's own markup is not
+    looked at (without_site_markup)."""
     needle = marker.lower().encode("utf-8")
     found = []
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder, name)
-            if not path.is_symlink() and needle in path.read_bytes().lower():
+            if path.is_symlink():
+                continue
+            data = path.read_bytes()
+            if path.suffix.lower() in HTML_SUFFIXES:
+                data = without_site_markup(data)
+            if needle in data.lower():
                 found.append(path.relative_to(root).as_posix())
     return found
 
