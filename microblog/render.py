@@ -11,8 +11,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from microblog.charts import column_chart, row_chart
 from microblog.config import SiteConfig
+from microblog.digest import day_label
 from microblog.model import NETWORK_NAMES, Post
+from microblog.onthisday import month_day_label
 from microblog.pagecache import TAG_POSTS, LookedUp
 from microblog.pages import Page
 from microblog.problems import Problem
@@ -119,6 +122,14 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         home_path=Urls.home,
         digest_path=Urls.digest,
         digest_feed_path=Urls.digest_feed,
+        stats_path=Urls.STATS,
+        on_this_day_index=Urls.ON_THIS_DAY,
+        on_this_day_path=Urls.on_this_day,
+        on_this_day_script=Urls.ON_THIS_DAY_SCRIPT,
+        month_day_label=month_day_label,
+        day_label=day_label,
+        column_chart=column_chart,
+        row_chart=row_chart,
         posts_by_id=env.looked_up,  # a reply's parent, when it is ours
     )
     env.globals["card"] = _card_renderer(env)

@@ -30,6 +30,9 @@ class Urls:
 
     TAGS: Final = "tags/index.html"
     ARCHIVE: Final = "archive/index.html"
+    STATS: Final = "stats/index.html"
+    ON_THIS_DAY: Final = "on-this-day/index.html"
+    ON_THIS_DAY_SCRIPT: Final = "on-this-day.js"  # a default static file (microblog/static/)
     NOT_FOUND: Final = "404.html"
     SITEMAP: Final = "sitemap.xml"
     ROBOTS: Final = "robots.txt"
@@ -78,6 +81,11 @@ class Urls:
     def digest_feed(kind: FeedKind, tag_slug: str | None = None) -> str:
         """The digest feed of that kind (RSS or Atom) of the site, or of one tag."""
         return Urls.digest(None, tag_slug).removesuffix("index.html") + FEED_FILES[kind]
+
+    @staticmethod
+    def on_this_day(month: int, day: int) -> str:
+        """The page of one calendar day across the years: `on-this-day/06-01/`."""
+        return f"on-this-day/{month:02d}-{day:02d}/index.html"
 
     @staticmethod
     def home(page: int = 1) -> str:

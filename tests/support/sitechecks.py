@@ -21,6 +21,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
 
+from microblog.urls import Urls
+
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 XML_SUFFIXES = frozenset({".xml", ".svg"})
 JSON_SUFFIXES = frozenset({".json", ".webmanifest"})
@@ -36,6 +38,14 @@ HTML_CONTENT_TYPES = frozenset({"html", "text/html"})
 FEED_URL_ELEMENTS = frozenset({"link", "guid", "comments", "icon", "logo", "uri", "docs"})
 JSON_HTML_KEYS = frozenset({"content", "description", "summary"})
 META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
+# The scripts microblog itself ships (microblog/static/), which pages may load by src. Posts
+# cannot add one: their HTML is sanitized and never has a script element.
+SITE_SCRIPTS = frozenset({Urls.ON_THIS_DAY_SCRIPT})
+SITE_MARKUP = re.compile(
+    rb'<script src="/[^"<>]*on-this-day\.js" defer></script>'
+    rb'|<svg class="chart chart-(?:columns|rows)" viewBox="[0-9 ]+" role="img"'
+    rb' aria-labelledby="[a-z]+-title [a-z]+-desc">'
+)
 
 
 def active_markup(site_dir: Path) -> list[str]:
@@ -137,7 +147,20 @@ def _tree_problems(root: ET.Element) -> Iterator[str]:
         yield from _special_problems(element, tag)
 
 
+def _is_site_script(script: ET.Element) -> bool:
+    """The site's own script: a default static file by name (SITE_SCRIPTS), loaded from
+    the site's own root-relative path, with no inline code and no other attributes."""
+    src = script.get("src")
+    if src is None or (script.text or "").strip() or set(script.attrib) - {"src", "defer"}:
+        return False
+    parts = urlsplit(src)
+    local = not (parts.scheme or parts.netloc or parts.query or parts.fragment)
+    return local and parts.path.startswith("/") and parts.path.rpartition("/")[2] in SITE_SCRIPTS
+
+
 def _script_problems(script: ET.Element) -> Iterator[str]:
+    if _is_site_script(script):
+        return
     kind = script.get("type", "").split(";")[0].strip().lower()
     if kind not in JSON_SCRIPT_TYPES:
         yield f"script element {_describe(script)}: only JSON data blocks are allowed"
@@ -471,16 +494,28 @@ def plant_canary(site_dir: Path, outside: Path) -> list[Path]:
     return made
 
 
+def without_site_markup(html: bytes) -> bytes:
+    """A page without what the site's own templates write that a post's text must never
+    make: the on-this-day script tag and the opening tags of the stats page's charts."""
+    return SITE_MARKUP.sub(b"", html)
+
+
 def files_containing(root: Path, marker: str) -> list[str]:
     """Files under root (symlinks not followed) whose bytes contain `marker` in any letter case
-    (a tag slug is lower case), as POSIX paths."""
+    (a tag slug is lower case), as POSIX paths; in pages, the site's own markup is not
+    looked at (without_site_markup)."""
     needle = marker.lower().encode("utf-8")
     found = []
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder, name)
-            if not path.is_symlink() and needle in path.read_bytes().lower():
+            if path.is_symlink():
+                continue
+            data = path.read_bytes()
+            if path.suffix.lower() in HTML_SUFFIXES:
+                data = without_site_markup(data)
+            if needle in data.lower():
                 found.append(path.relative_to(root).as_posix())
     return found
 
