@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from microblog.config import SiteConfig
+from microblog.dates import full_date, readable_date, readable_time
 from microblog.model import NETWORK_NAMES, Post
 from microblog.pagecache import TAG_POSTS, LookedUp
 from microblog.pages import Page
@@ -129,6 +130,9 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         http_url=http_url,
         network_name=lambda network: NETWORK_NAMES.get(network, "the web"),
         network_of=network_of,
+        readable_date=readable_date,
+        readable_time=readable_time,
+        full_date=full_date,
     )
     return env
 
