@@ -130,7 +130,6 @@ def make_manifest(config: SiteConfig, urls: Urls) -> bytes:
     manifest = {
         "name": config.title,
         "short_name": config.title,
-        "description": config.description or config.title,
         "lang": config.language,
         "start_url": urls.url(Urls.home()),
         "scope": urls.url(Urls.home()),
@@ -141,7 +140,10 @@ def make_manifest(config: SiteConfig, urls: Urls) -> bytes:
             {"src": urls.url(Urls.FAVICON), "sizes": "any", "type": "image/svg+xml"},
         ],
     }
-    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    for char in "<>&":  # escaped as in JSON Feed: no markup in any file, whatever the title
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return (text + "\n").encode("utf-8")
 
 
 def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:

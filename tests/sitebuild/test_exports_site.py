@@ -467,7 +467,7 @@ def test_a_cross_post_is_shown_once_at_the_earlier_address(built: Built) -> None
         if not path.relative_to(built.output).as_posix().startswith("posts/")
     ]
     shown = sum(
-        text_of(card).count(CROSS_TEXT)
+        CROSS_TEXT in text_of(card)  # its card's text; its hidden heading may repeat it
         for path in listings
         if not path.relative_to(built.output).as_posix().startswith(("tags/", "archive/"))
         for card in parse(path).iter("article")
