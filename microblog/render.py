@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from microblog.charts import column_chart, row_chart
 from microblog.config import SiteConfig
+from microblog.dates import full_date, readable_date, readable_time
 from microblog.digest import day_label
 from microblog.model import NETWORK_NAMES, Post
 from microblog.onthisday import month_day_label
@@ -140,6 +141,9 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         http_url=http_url,
         network_name=lambda network: NETWORK_NAMES.get(network, "the web"),
         network_of=network_of,
+        readable_date=readable_date,
+        readable_time=readable_time,
+        full_date=full_date,
     )
     return env
 

@@ -36,6 +36,8 @@ class Urls:
     NOT_FOUND: Final = "404.html"
     SITEMAP: Final = "sitemap.xml"
     ROBOTS: Final = "robots.txt"
+    MANIFEST: Final = "manifest.webmanifest"
+    FAVICON: Final = "favicon.svg"  # in static/: a site may replace it
 
     def __init__(self, config: SiteConfig) -> None:
         self.base_path = config.base_path

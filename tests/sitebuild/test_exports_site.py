@@ -469,7 +469,7 @@ def test_a_cross_post_is_shown_once_at_the_earlier_address(built: Built) -> None
 
     def shown(*under: str, but: tuple[str, ...] = ()) -> int:
         return sum(
-            text_of(card).count(CROSS_TEXT)
+            CROSS_TEXT in text_of(card)  # its card's text; its hidden heading may repeat it
             for path in listings
             if path.relative_to(built.output).as_posix().startswith(under)
             and not path.relative_to(built.output).as_posix().startswith(but)
