@@ -130,6 +130,11 @@ class Watched:
             self.problems.append(f"console {message.type}: {message.text}")
 
     def _failed(self, request: Any) -> None:
+        # Chromium cancels what is still loading when the page moves on (the favicon, most
+        # often): not the site's fault. A missing file answers 404, which _response sees,
+        # and every icon and the manifest are fetched and checked for a 200 besides.
+        if "ERR_ABORTED" in str(request.failure):
+            return
         self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def _response(self, response: Any) -> None:
