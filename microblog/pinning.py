@@ -38,18 +38,15 @@ class Moved:
 
 @dataclass(frozen=True, slots=True)
 class Pinning:
-    """What urls.lock did to a build: pins matched (pin URL -> post id), moved and removed
-    URLs (pages at them say where the post went), posts not pinned yet."""
+    """What urls.lock did to a build: its pins, those matched (pin URL -> post id), moved
+    and removed URLs (pages at them say where the post went), posts not pinned yet."""
 
+    pins: tuple[Pin, ...]
     matched: dict[str, str]
     moved: tuple[Moved, ...]
     removed: tuple[Pin, ...]
     unpinned: tuple[Post, ...]
     problems: tuple[Problem, ...]
-
-    @property
-    def out_of_date(self) -> bool:
-        return bool(self.unpinned) or any(pin.state == "published" for pin in self.removed)
 
 
 Absolute = Callable[[str], str]  # the absolute URL of an output path (urls.Urls.absolute)
@@ -91,15 +88,21 @@ def apply_pins(
         if pin.state == "published":
             problems.append(_gone(pin))
     matched = {live[p].url: out[i].id for p, i in pairs.items()}
+    by_url = {pin.url: pin for pin in pins}
     for pin in pins:
         if pin.state == "moved":
-            target = _moved_to(pin, pins, matched, by_id)
+            target = _moved_to(pin, by_url, matched, by_id)
             if target is None:
                 removed.append(pin)  # the post it moved to is gone too: that pin says so
             else:
                 moved.append(Moved(pin, target))
     pinning = Pinning(
-        matched, tuple(moved), tuple(removed), tuple(posts[i] for i in unpinned), tuple(problems)
+        tuple(pins),
+        matched,
+        tuple(moved),
+        tuple(removed),
+        tuple(posts[i] for i in unpinned),
+        tuple(problems),
     )
     timeline = dataclasses.replace(
         timeline,
@@ -112,11 +115,10 @@ def apply_pins(
 
 
 def _moved_to(
-    pin: Pin, pins: Sequence[Pin], matched: dict[str, str], by_id: dict[str, Post]
+    pin: Pin, by_url: dict[str, Pin], matched: dict[str, str], by_id: dict[str, Post]
 ) -> Post | None:
     """The post a moved pin leads to: through the pins it moved to (a post moved twice),
     then the post the last one matched."""
-    by_url = {other.url: other for other in pins}
     seen = {pin.url}
     url = pin.moved_to
     while url in by_url and by_url[url].state == "moved" and url not in seen:

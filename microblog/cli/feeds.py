@@ -91,7 +91,6 @@ def _load(args: argparse.Namespace) -> SiteConfig:
 def run_feed_preview(args: argparse.Namespace) -> int:
     from microblog.buildcache import CACHE_FOLDER
     from microblog.feedpreview import Preview, next_items, render_preview
-    from microblog.lockfile import read_lock
     from microblog.pipeline import read_site
     from microblog.urls import Urls
 
@@ -104,19 +103,18 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         if not found:
             raise UsageError(f"--tag {args.tag}: no tag has that slug (see the tags page)")
         posts, title, slug = found[0].posts, f"{config.title}: #{found[0].name}", found[0].slug
-    lock = read_lock(config)
-    pins = None if lock is None else lock[0]
+    pinning = content.pinning  # the lock as the build read it (None: the site has none)
+    pins = None if pinning is None else pinning.pins
     if args.digest:
         items = _digest_items(args, config, content, posts, slug)
     else:
         items = next_items(config, urls, posts, pins)
-    pinning = content.pinning
     unpinned = pinning.unpinned if pinning is not None else ()
     in_feed = {post.id for post in posts}
     undated = sum(1 for post in unpinned if post.date is None and post.id in in_feed)
     rss = Urls.digest_feed("rss", slug) if args.digest else Urls.feed("rss", slug)
     feed_url = urls.absolute(rss)
-    preview = Preview(feed_url, title, tuple(items), lock is not None, undated)
+    preview = Preview(feed_url, title, tuple(items), pinning is not None, undated)
     page = render_preview(config, urls, preview)
     output = args.output or config.site_dir / CACHE_FOLDER / "feed-preview.html"
     try:
@@ -132,7 +130,7 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         err(f"microblog: cannot write {display_path(output)}: {exc.strerror or exc}")
         return EXIT_PROBLEMS
     report_problems([p for p in content.problems if p.code in LOCK_BREAKING], verbose=False)
-    seen = "as pinned in urls.lock" if lock is not None else "never (there is no urls.lock)"
+    seen = "as pinned in urls.lock" if pinning is not None else "never (there is no urls.lock)"
     sys.stdout.write(
         f"{feed_url}: {count(len(items), 'item')} a service that saw the feed {seen} would"
         " send next\n"
