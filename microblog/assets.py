@@ -8,11 +8,12 @@ from microblog.config import SiteConfig
 from microblog.outpaths import path_problem
 from microblog.paths import readable_relative
 from microblog.problems import Problem, Severity
+from microblog.urls import Urls
 from microblog.walk import Skip, Skipped, Tree, walk
 
 DEFAULT_STATIC = Path(__file__).parent / "static"
 PUBLISHED_HIDDEN = frozenset({".well-known"})  # hidden, yet published: RFC 8615's folder
-SEARCH_FILES = frozenset({"search/search.js"})  # defaults published only with `search: true`
+SEARCH_FILES = frozenset({Urls.SEARCH_SCRIPT})  # defaults published only with `search: true`
 
 
 def static_tree(config: SiteConfig) -> Tree:

@@ -312,6 +312,12 @@ MB115 note: URL pinned for another post
 A post that is not pinned wants a URL that urls.lock pins for another post (published,
 moved or removed). It gets a suffix made from its file and line instead, so a pinned link
 never shows another post and a pinned guid is never reused.
+
+MB116 note: post matched its pin by similar text
+The post is not word for word what urls.lock pinned, but close enough (a typo fixed, a link
+changed) to be the same post, so it keeps its pinned URL, guid and date. Check that it is
+the post you edited; then run `microblog lock`, which records its new text, so that later
+edits are compared with this one.
 """
 
 

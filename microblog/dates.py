@@ -59,3 +59,36 @@ def _parse_export(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+# Readable dates for pages, in English whatever the machine's locale (strftime's %B is not).
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def readable_date(moment: datetime) -> str:
+    """`1 June 2024`: the day a page shows for a post (in the zone `moment` is in)."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def month_label(year: int, month: int) -> str:
+    """`June 2024`: a month's heading in the archive."""
+    return f"{_MONTHS[month - 1]} {year}"
+
+
+def readable_time(moment: datetime) -> str:
+    """`08:00 UTC+02:00`: the time of day with its offset, for a hover title and screen
+    readers."""
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(offset) // timedelta(minutes=1)
+    return f"{moment:%H:%M} UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def full_date(moment: datetime) -> str:
+    """`Saturday 1 June 2024, 08:00 UTC+02:00`."""
+    weekday = _WEEKDAYS[moment.weekday()]
+    return f"{weekday} {readable_date(moment)}, {readable_time(moment)}"

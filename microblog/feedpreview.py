@@ -68,7 +68,7 @@ def next_items(
 ) -> list[PreviewItem]:
     """The items of a feed of `posts` whose guid no pin holds (all of them without a lock),
     oldest first, as a service would send them, with the HTML the feed carries."""
-    seen = {pin.guid for pin in pins or () if pin.guid}
+    seen = {pin.guid for pin in pins or () if pin.guid and pin.date is not None}  # in feeds
     items = []
     for post in reversed(feed_items(posts, config.feed.items)):
         link = urls.absolute(Urls.post(post))

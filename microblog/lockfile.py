@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Final
 
 from microblog.config import SiteConfig
+from microblog.dates import MIN_YEAR
+from microblog.outpaths import path_problem
 from microblog.paths import open_inside
 from microblog.problems import Problem, Severity
 from microblog.text.sketch import from_hex
@@ -35,6 +37,7 @@ HEADER: Final = (
 )
 STATES: Final = ("published", "removed", "moved")
 MAX_LOCK_BYTES: Final = 256 * 1024 * 1024
+MAX_YEAR: Final = 9999
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,17 @@ def _check_types(value: dict[str, object]) -> None:
             raise ValueError(f"{key!r} is not a {wanted}")
 
 
+def _check_text(pin: Pin) -> None:
+    for key in _KEYS:
+        value = getattr(pin, key)
+        if isinstance(value, str) and not _is_utf8(value):
+            raise ValueError(f"{key!r} holds a lone surrogate")
+    for url in (pin.url, pin.moved_to):
+        unsafe = path_problem(url + "index.html") if url else None
+        if unsafe is not None:
+            raise ValueError(f"{url!r} cannot be published: {unsafe}")
+
+
 def _check_values(pin: Pin) -> None:
     if pin.state not in STATES:
         raise ValueError(f"'state' is not one of {', '.join(STATES)}")
@@ -172,13 +186,30 @@ def _check_values(pin: Pin) -> None:
             raise ValueError("'date' is not an ISO 8601 date and time") from None
         if stamp.tzinfo is None:
             raise ValueError("'date' has no UTC offset")
+        if not MIN_YEAR < stamp.year < MAX_YEAR:  # room for any offset and time zone
+            raise ValueError(f"'date' is not between the years {MIN_YEAR} and {MAX_YEAR}")
     from_hex(pin.sketch)
+    _check_text(pin)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def format_lock(pins: Iterable[Pin]) -> bytes:
-    """The bytes of urls.lock: the header, then each pin a line, sorted by URL."""
+    """The bytes of urls.lock: the header, then each pin a line, sorted by URL. ValueError
+    for a URL or guid twice: parse_lock would not read it back."""
     lines = [HEADER]
-    for pin in sorted(pins, key=lambda pin: pin.url):
+    ordered = sorted(pins, key=lambda pin: pin.url)
+    guids = [pin.guid for pin in ordered if pin.guid]
+    urls = [pin.url for pin in ordered]
+    if len(set(urls)) != len(urls) or len(set(guids)) != len(guids):
+        raise ValueError("a URL or a guid would be pinned twice")
+    for pin in ordered:
         values = asdict(pin)
         if pin.state == "published":
             del values["state"], values["moved_to"]

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, Final
 
@@ -126,7 +126,7 @@ class Digests:
             for key in sorted(value):
                 self._feed(add, key)
                 self._feed(add, value[key])
-        elif kind is datetime or isinstance(value, Enum):
+        elif kind in (datetime, date) or isinstance(value, Enum):
             add(f"{kind.__name__}:{value!r};".encode("utf-8", "surrogatepass"))
         elif is_dataclass(value) and not isinstance(value, type):
             add(b"D" + self._dataclass(value))

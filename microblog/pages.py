@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from microblog.config import SiteConfig
 from microblog.digest import DigestSet
 from microblog.model import Post, Source
+from microblog.onthisday import DayCount, day_counts, group_by_month_day
 from microblog.outpaths import path_problem
 from microblog.problems import Problem, Severity
+from microblog.stats import compute_stats
 from microblog.taxonomy import TagIndex, group_by_month
 from microblog.timeline import Timeline
 from microblog.urls import Urls
@@ -86,9 +89,26 @@ def _plan_all(config: SiteConfig, timeline: Timeline, tags: Sequence[TagIndex]) 
 
         yield from _listing(tag.posts, config.posts_per_page, tag_path, "tag.html", {"tag": tag})
     yield Page(Urls.ARCHIVE, "archive.html", {"groups": group_by_month(posts, config.tz)})
+    yield Page(Urls.STATS, "stats.html", {"stats": compute_stats(posts, tags, config.tz)})
+    yield from _on_this_day_pages(posts, config.tz)
     if config.search:
         yield Page(Urls.SEARCH, "search.html", {})
     yield Page(Urls.NOT_FOUND, "404.html", {})
+
+
+def _on_this_day_pages(posts: Sequence[Post], tz: tzinfo) -> Iterator[Page]:
+    """The list of the calendar days with posts, and a page for each, linked to the days
+    before and after it that have posts."""
+    days = group_by_month_day(posts, tz)
+    yield Page(Urls.ON_THIS_DAY, "on-this-day.html", {"months": day_counts(days)})
+    counts = [DayCount(day.month, day.day, day.count) for day in days]
+    for index, day in enumerate(days):
+        context = {
+            "day": day,
+            "earlier": counts[index - 1] if index > 0 else None,
+            "later": counts[index + 1] if index + 1 < len(counts) else None,
+        }
+        yield Page(Urls.on_this_day(day.month, day.day), "month-day.html", context)
 
 
 def _digest_pages(digest_sets: Sequence[DigestSet]) -> Iterator[Page]:

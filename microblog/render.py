@@ -11,8 +11,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from microblog.charts import column_chart, row_chart
 from microblog.config import SiteConfig
+from microblog.dates import full_date, month_label, readable_date, readable_time
+from microblog.digest import day_label
 from microblog.model import NETWORK_NAMES, Post
+from microblog.onthisday import month_day_label
 from microblog.pagecache import TAG_POSTS, LookedUp
 from microblog.pages import Page
 from microblog.problems import Problem
@@ -119,6 +123,15 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         home_path=Urls.home,
         digest_path=Urls.digest,
         digest_feed_path=Urls.digest_feed,
+        stats_path=Urls.STATS,
+        on_this_day_index=Urls.ON_THIS_DAY,
+        on_this_day_path=Urls.on_this_day,
+        on_this_day_script=Urls.ON_THIS_DAY_SCRIPT,
+        month_day_label=month_day_label,
+        month_label=month_label,
+        day_label=day_label,
+        column_chart=column_chart,
+        row_chart=row_chart,
         posts_by_id=env.looked_up,  # a reply's parent, when it is ours
     )
     env.globals["card"] = _card_renderer(env)
@@ -129,6 +142,9 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         http_url=http_url,
         network_name=lambda network: NETWORK_NAMES.get(network, "the web"),
         network_of=network_of,
+        readable_date=readable_date,
+        readable_time=readable_time,
+        full_date=full_date,
     )
     return env
 

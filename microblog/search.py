@@ -49,6 +49,7 @@ UNUSED: Final = frozenset(
 )
 ENTRY: Final = Urls.SEARCH_BUNDLE + "pagefind-entry.json"  # the index's key is kept under it
 NOTHING_TO_INDEX: Final = "Pagefind was not able to build an index"  # its words for no words
+TIMEOUT: Final = 1800  # seconds; Pagefind indexes 10,000 posts in about 15
 
 
 def indexed_pages(pages: Sequence[Page]) -> list[str]:
@@ -73,7 +74,7 @@ def write_search_index(
     with _scratch(sink) as scratch:
         try:
             bundle = run_pagefind(scratch, html, _language(config))
-        except (OSError, RuntimeError) as exc:  # not found, not runnable, or it failed
+        except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:  # missing, failed, hung
             raise RenderError(_problem(exc)) from exc
     written = []
     for name, data in sorted(canonical_bundle(bundle).items()):
@@ -107,7 +108,13 @@ def run_pagefind(scratch: Path, html: dict[str, bytes], language: str) -> dict[s
     command += ["--force-language", language, "--silent"]
     env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND")}
     done = subprocess.run(
-        command, cwd=scratch, env=env, capture_output=True, check=False, stdin=subprocess.DEVNULL
+        command,
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        timeout=TIMEOUT,
     )
     said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
     if done.returncode != 0 and NOTHING_TO_INDEX in said:

@@ -4,6 +4,7 @@ CNAME."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
@@ -109,16 +110,40 @@ def _kept_or_made(
 
 
 def site_files(config: SiteConfig, urls: Urls, pages: list[Page]) -> dict[str, bytes]:
-    """The sitemap, robots.txt, .nojekyll (GitHub Pages must not run Jekyll) and CNAME."""
+    """The sitemap, robots.txt, the web manifest, .nojekyll (GitHub Pages must not run
+    Jekyll) and CNAME."""
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(Urls.SITEMAP)}\n"
     files = {
         Urls.SITEMAP: make_sitemap(urls, pages),
         Urls.ROBOTS: robots.encode(),
+        Urls.MANIFEST: make_manifest(config, urls),
         ".nojekyll": b"",
     }
     if config.cname:
         files["CNAME"] = config.cname.encode("ascii") + b"\n"
     return files
+
+
+def make_manifest(config: SiteConfig, urls: Urls) -> bytes:
+    """The web manifest: the site's name, its icon and where it starts, under base_url's path
+    (so a browser asking for them finds them, whatever folder the site is published in)."""
+    manifest = {
+        "name": config.title,
+        "short_name": config.title,
+        "lang": config.language,
+        "start_url": urls.url(Urls.home()),
+        "scope": urls.url(Urls.home()),
+        "display": "browser",
+        "background_color": "#fdfdfc",
+        "theme_color": "#0b57d0",
+        "icons": [
+            {"src": urls.url(Urls.FAVICON), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    for char in "<>&":  # escaped as in JSON Feed: no markup in any file, whatever the title
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return (text + "\n").encode("utf-8")
 
 
 def make_sitemap(urls: Urls, pages: list[Page]) -> bytes:

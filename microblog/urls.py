@@ -30,11 +30,17 @@ class Urls:
 
     TAGS: Final = "tags/index.html"
     ARCHIVE: Final = "archive/index.html"
+    STATS: Final = "stats/index.html"
+    ON_THIS_DAY: Final = "on-this-day/index.html"
+    ON_THIS_DAY_SCRIPT: Final = "on-this-day.js"  # a default static file (microblog/static/)
     SEARCH: Final = "search/index.html"
     SEARCH_BUNDLE: Final = "pagefind/"  # Pagefind's index and its script (search.py)
+    SEARCH_SCRIPT: Final = "search/search.js"  # a default static file, only with `search: true`
     NOT_FOUND: Final = "404.html"
     SITEMAP: Final = "sitemap.xml"
     ROBOTS: Final = "robots.txt"
+    MANIFEST: Final = "manifest.webmanifest"
+    FAVICON: Final = "favicon.svg"  # in static/: a site may replace it
 
     def __init__(self, config: SiteConfig) -> None:
         self.base_path = config.base_path
@@ -80,6 +86,11 @@ class Urls:
     def digest_feed(kind: FeedKind, tag_slug: str | None = None) -> str:
         """The digest feed of that kind (RSS or Atom) of the site, or of one tag."""
         return Urls.digest(None, tag_slug).removesuffix("index.html") + FEED_FILES[kind]
+
+    @staticmethod
+    def on_this_day(month: int, day: int) -> str:
+        """The page of one calendar day across the years: `on-this-day/06-01/`."""
+        return f"on-this-day/{month:02d}-{day:02d}/index.html"
 
     @staticmethod
     def home(page: int = 1) -> str:

@@ -91,7 +91,6 @@ def _load(args: argparse.Namespace) -> SiteConfig:
 def run_feed_preview(args: argparse.Namespace) -> int:
     from microblog.buildcache import CACHE_FOLDER
     from microblog.feedpreview import Preview, next_items, render_preview
-    from microblog.lockfile import read_lock
     from microblog.pipeline import read_site
     from microblog.urls import Urls
 
@@ -104,24 +103,34 @@ def run_feed_preview(args: argparse.Namespace) -> int:
         if not found:
             raise UsageError(f"--tag {args.tag}: no tag has that slug (see the tags page)")
         posts, title, slug = found[0].posts, f"{config.title}: #{found[0].name}", found[0].slug
-    lock = read_lock(config)
-    pins = None if lock is None else lock[0]
+    pinning = content.pinning  # the lock as the build read it (None: the site has none)
+    pins = None if pinning is None else pinning.pins
     if args.digest:
         items = _digest_items(args, config, content, posts, slug)
     else:
         items = next_items(config, urls, posts, pins)
-    pinning = content.pinning
     unpinned = pinning.unpinned if pinning is not None else ()
-    undated = sum(1 for post in unpinned if post.date is None and post in posts)
+    in_feed = {post.id for post in posts}
+    undated = sum(1 for post in unpinned if post.date is None and post.id in in_feed)
     rss = Urls.digest_feed("rss", slug) if args.digest else Urls.feed("rss", slug)
     feed_url = urls.absolute(rss)
-    preview = Preview(feed_url, title, tuple(items), lock is not None, undated)
+    preview = Preview(feed_url, title, tuple(items), pinning is not None, undated)
     page = render_preview(config, urls, preview)
     output = args.output or config.site_dir / CACHE_FOLDER / "feed-preview.html"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(page, encoding="utf-8")
+    try:
+        if args.output is None:  # the cache folder: never through a link, as builds
+            cache = output.parent
+            if cache.is_symlink() or (cache.exists() and not cache.is_dir()):
+                raise OSError(f"{display_path(cache)} is not a folder of the site's own")
+            cache.mkdir(exist_ok=True)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        _write_beside(output, page.encode("utf-8"))
+    except OSError as exc:
+        err(f"microblog: cannot write {display_path(output)}: {exc.strerror or exc}")
+        return EXIT_PROBLEMS
     report_problems([p for p in content.problems if p.code in LOCK_BREAKING], verbose=False)
-    seen = "as pinned in urls.lock" if lock is not None else "never (there is no urls.lock)"
+    seen = "as pinned in urls.lock" if pinning is not None else "never (there is no urls.lock)"
     sys.stdout.write(
         f"{feed_url}: {count(len(items), 'item')} a service that saw the feed {seen} would"
         " send next\n"
@@ -171,6 +180,7 @@ def run_lock(args: argparse.Namespace) -> int:
     path = lock_path(config)
     if args.check:
         report_problems([p for p in lock_problems if p.severity is not Severity.NOTE], verbose=True)
+        _report_other_base(config, content)
         return _report_check(content.pinning is not None, lock_problems)
     unreadable = [p for p in lock_problems if p.code == "MB110"]
     if unreadable:
@@ -191,7 +201,31 @@ def run_lock(args: argparse.Namespace) -> int:
         f"{display_path(path)}: {count(published, 'post')} pinned ({new} new),"
         f" {removed} removed, {moved} moved\n"
     )
+    if new:
+        sys.stdout.write(
+            f"new guids are under {config.base_url} ({config.origin('base_url')}): the address"
+            " your feed is published at, or give --base-url\n"
+        )
+    _report_other_base(config, content)
     return EXIT_OK
+
+
+def _report_other_base(config: SiteConfig, content: Content) -> None:
+    """Say when pinned guids are under another base URL than this one: right after a move
+    to a new address (they stay, so nothing is sent again), wrong when the lock was made
+    with the wrong one."""
+    pinning = content.pinning
+    if pinning is None:
+        return
+    guids = [post.guid for post in content.timeline.posts if post.guid]  # pinned, not permalinks
+    others = sum(1 for guid in guids if not guid.startswith(config.base_url))
+    if others:
+        sys.stdout.write(
+            f"{count(others, 'pinned guid')} not under {config.base_url}: feeds keep them"
+            " (isPermaLink=false). Right if the site moved; if the lock was made with the"
+            " wrong base URL, delete urls.lock and run `microblog lock --base-url URL` with"
+            " the address the feed was published at\n"
+        )
 
 
 def _report_check(has_lock: bool, problems: list[Problem]) -> int:
@@ -215,11 +249,16 @@ def _report_check(has_lock: bool, problems: list[Problem]) -> int:
 def _write_beside(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole or not at all: a temporary file beside it, then a rename
     (a link at `path` is replaced, never followed)."""
-    handle, name = tempfile.mkstemp(prefix=".urls.lock.", dir=path.parent)
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder", str(path))
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)  # as a file the person wrote: mkstemp makes it 0600
         temporary.replace(path)
     except BaseException:
         temporary.unlink()

@@ -10,6 +10,7 @@ numpy and scipy for what the standard library's crc32 and heapq do here.
 from __future__ import annotations
 
 import heapq
+import re
 import unicodedata
 import zlib
 from typing import Final
@@ -17,6 +18,7 @@ from typing import Final
 from microblog.text.titles import fold_whitespace
 
 SKETCH_SIZE: Final = 32  # hashes kept: the estimate's error is about 0.09 at similarity 0.5
+_HEX: Final = re.compile(r"[0-9a-f]*")
 MAX_TRIGRAMS: Final = 20_000  # a longer post is sketched from its first 20,000 characters
 
 
@@ -44,6 +46,6 @@ def to_hex(values: tuple[int, ...]) -> str:
 
 def from_hex(text: str) -> tuple[int, ...]:
     """The sketch written by `to_hex`; ValueError for anything else."""
-    if len(text) % 8 or len(text) > 8 * SKETCH_SIZE:
+    if len(text) % 8 or len(text) > 8 * SKETCH_SIZE or not _HEX.fullmatch(text):
         raise ValueError("not a sketch")
     return tuple(int(text[i : i + 8], 16) for i in range(0, len(text), 8))

@@ -99,9 +99,13 @@ def test_modules_stay_small() -> None:
     assert too_long == {}, f"split these modules (budget {MODULE_LINE_BUDGET} lines): {too_long}"
 
 
+# A script the package ships (microblog/static/), loaded by its URL: no inline code.
+SHIPPED_SCRIPT = re.compile(r'<script src="\{\{ url\([a-z_]+\) \}\}" defer></script>')
+
+
 def test_templates_have_no_inline_handlers_scripts_or_iframes() -> None:
     for template in Path(REPO / "microblog/templates").glob("*.html"):
-        text = template.read_text("utf-8")
+        text = SHIPPED_SCRIPT.sub("", template.read_text("utf-8"))
         assert not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE), template
         if template.name == "search.html":  # the one script: from the site, deferred
             text = text.replace("<script src=\"{{ url('search/search.js') }}\" defer></script>", "")

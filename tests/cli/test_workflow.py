@@ -72,7 +72,8 @@ def test_checks_out_full_history_and_builds_with_the_pages_url(workflow: dict[An
     assert BUILD_COMMAND in runs
 
 
-LOCK_CHECK = "python build.py lock --check"
+PAGES = "https://user.github.io/repo/"
+LOCK_CHECK = 'python build.py lock --check --base-url "${{ steps.pages.outputs.base_url }}/"'
 
 
 def test_checks_the_pinned_urls_before_it_builds(
@@ -86,13 +87,14 @@ def test_checks_the_pinned_urls_before_it_builds(
     site = make_site({"content/hello.md": post})
 
     def step() -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, str(REPO / "build.py"), *LOCK_CHECK.split()[2:]]
+        words = LOCK_CHECK.replace('"${{ steps.pages.outputs.base_url }}/"', PAGES).split()
+        command = [sys.executable, str(REPO / "build.py"), *words[2:]]
         return subprocess.run(
             command, cwd=site, capture_output=True, text=True, timeout=120, check=False
         )
 
     assert step().returncode == 0
-    lock = [sys.executable, str(REPO / "build.py"), "lock"]
+    lock = [sys.executable, str(REPO / "build.py"), "lock", "--base-url", PAGES]
     subprocess.run(lock, cwd=site, check=True, capture_output=True, timeout=120)
     assert step().returncode == 0
     moved = post.replace("title: Hello", "title: Hello\nslug: greetings")
@@ -100,6 +102,7 @@ def test_checks_the_pinned_urls_before_it_builds(
     failed = step()
     assert failed.returncode == 1
     assert "MB113 slug changed: pinned URL posts/hello/ moves to posts/greetings/" in failed.stderr
+    assert "not under" not in failed.stdout  # pinned with the address the workflow builds for
     assert "a build would change a pinned URL, guid or date" in failed.stderr
 
 

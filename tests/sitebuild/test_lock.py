@@ -154,11 +154,18 @@ def test_a_deleted_post_leaves_a_removed_page_and_fails_strict(locked: Path) -> 
     again = build(locked, "--strict")
     assert again.returncode == 0, again.stderr
     assert (locked / "_site" / "posts" / "second" / "index.html").is_file()
-    # a new post that wants the removed post's URL does not get it, nor its guid
+    # a new post in the removed post's file does not get its URL, nor its guid
     (locked / "content" / "second.md").write_text(NEW_MD.replace("Third", "Second"), "utf-8")
     third = build(locked)
-    assert "MB115" not in third.stderr  # same file: the same post, back at its URL
-    assert "https://example.org/posts/second/" in guids(locked)
+    assert "content/second.md:5: note MB115" in third.stderr
+    assert "https://example.org/posts/second/" not in guids(locked)
+    page = (locked / "_site" / "posts" / "second" / "index.html").read_text(encoding="utf-8")
+    assert "This post was removed" in page
+    # the removed post itself, written again, is back at its URL with its guid and date
+    (locked / "content" / "second.md").write_text(SECOND_MD, encoding="utf-8")
+    back = build(locked, "--strict")
+    assert back.returncode == 0, back.stderr
+    assert guids(locked)["https://example.org/posts/second/"] == "https://example.org/posts/second/"
 
 
 def test_a_new_post_never_takes_a_pinned_url(locked: Path) -> None:
@@ -255,3 +262,66 @@ def test_without_a_lock_lock_check_passes_and_nothing_is_written(make_site: Make
     assert done.returncode == 0
     assert "no urls.lock" in done.stdout
     assert not (site / "urls.lock").exists()
+
+
+def test_an_unrelated_post_in_a_deleted_posts_place_is_a_new_post(locked: Path) -> None:
+    archive = locked / "content" / "archive.txt"
+    lines = archive.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = (
+        "Writing tests first changes the design you end up with, mostly for the better #Ops\n"
+    )
+    archive.write_text("".join(lines), encoding="utf-8")
+    done = build(locked)
+    assert "content/archive.txt:6: note MB111" in done.stderr
+    assert "content/archive.txt:6: warning MB112" in done.stderr  # the idempotency post
+    assert "MB116" not in done.stderr
+    assert len(guids(locked)) == 6  # five pinned, one new: none inherited
+
+
+def test_a_similar_edit_is_a_note_that_lock_records(locked: Path) -> None:
+    archive = locked / "content" / "archive.txt"
+    text = archive.read_text(encoding="utf-8").replace("hide how far", "hide just how far")
+    archive.write_text(text, encoding="utf-8")
+    done = build(locked, "--strict")
+    assert done.returncode == 0
+    assert "content/archive.txt:5: note MB116 matched its pin in urls.lock by similar text" in (
+        done.stderr
+    )
+    assert run(locked, "lock").returncode == 0
+    assert "MB116" not in build(locked).stderr
+
+
+def test_a_slug_pinned_for_another_post_is_refused(locked: Path) -> None:
+    first = locked / "content" / "first.md"
+    first.write_text(FIRST_MD.replace("title: First", "title: First\nslug: second"), "utf-8")
+    done = build(locked, "--strict")
+    assert done.returncode == 1
+    assert "MB113 slug 'second' is pinned in urls.lock for another post" in done.stderr
+    assert "MB060" not in done.stderr
+    assert guids(locked)["https://example.org/posts/first/"] == "https://example.org/posts/first/"
+    assert run(locked, "lock").returncode == 0  # and the lock stays readable
+    assert run(locked, "lock", "--check").returncode == 1
+
+
+def test_a_renamed_file_keeps_its_url_when_a_new_file_takes_its_name(locked: Path) -> None:
+    content = locked / "content"
+    (content / "first.md").rename(content / "timeouts.md")
+    (content / "first.md").write_text(NEW_MD, encoding="utf-8")
+    done = build(locked, "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "content/first.md:5: note MB115" in done.stderr
+    items = guids(locked)
+    assert items["https://example.org/posts/first/"] == "https://example.org/posts/first/"
+    page = (locked / "_site" / "posts" / "first" / "index.html").read_text(encoding="utf-8")
+    assert "how timeouts compose" in page
+
+
+def test_a_post_moved_twice_redirects_from_its_first_url(locked: Path) -> None:
+    first = locked / "content" / "first.md"
+    for slug in ("timeouts", "deadlines"):
+        first.write_text(FIRST_MD.replace("title: First", f"title: First\nslug: {slug}"), "utf-8")
+        assert run(locked, "lock").returncode == 0
+    assert build(locked, "--strict").returncode == 0
+    for old in ("first", "timeouts"):
+        page = (locked / "_site" / "posts" / old / "index.html").read_text(encoding="utf-8")
+        assert '<link rel="canonical" href="https://example.org/posts/deadlines/">' in page

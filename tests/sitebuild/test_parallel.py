@@ -80,6 +80,7 @@ def test_a_template_failing_in_a_worker_fails_as_in_one_process(tmp_path: Path) 
         assert result.returncode == 1
         assert not output.exists()
         errors[jobs] = result.stderr.replace(str(output), "OUT")
-    assert "templates/post.html:18: error MB070 template error: ZeroDivisionError" in errors[1]
+    line = post.splitlines().index("{% block content %}") + 1
+    assert f"templates/post.html:{line}: error MB070 template error: ZeroDivisionError" in errors[1]
     assert "(rendering posts/p090/index.html)" in errors[1]
     assert errors[2] == errors[1]

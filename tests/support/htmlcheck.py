@@ -25,9 +25,10 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 # --stdout: vnu writes its report to stderr otherwise. --exit-zero-always: errors come back in
 # the JSON, so a non-zero exit means vnu itself failed. --no-langdetect: it only yields warnings
-# (dropped by --errors-only) and costs time. --asciiquotes keeps messages plain ASCII quotes.
+# (a guess from the words, wrong on short posts in several languages) and costs time.
+# --asciiquotes keeps messages plain ASCII quotes. ERRORS_ONLY is left out for warnings too.
+ERRORS_ONLY = "--errors-only"
 VNU_OPTIONS = (
-    "--errors-only",
     "--format",
     "json",
     "--stdout",
@@ -63,8 +64,9 @@ def require_vnu() -> list[str]:
     skip_or_fail_in_ci(reason, ci_must="run the Nu Html Checker")
 
 
-def validate_with_vnu(paths: list[Path]) -> list[str]:
-    """Check .html files with one vnu run; returns "file:line: message" for each error.
+def validate_with_vnu(paths: list[Path], *, warnings: bool = False) -> list[str]:
+    """Check .html files with one vnu run; returns "file:line: message" for each error, and
+    with `warnings` for each warning and note too ("file:line: info warning: ...").
 
     Other suffixes (feeds, JSON) are ignored. A missing file is an error, because vnu
     itself silently skips files that do not exist.
@@ -76,7 +78,7 @@ def validate_with_vnu(paths: list[Path]) -> list[str]:
     errors = [f"{path}: file does not exist" for path in html_paths if not path.is_file()]
     existing = [path for path in html_paths if path.is_file()]
     for batch in _batches(existing, MAX_ARGUMENT_CHARS):
-        errors.extend(_run_vnu(command, batch))
+        errors.extend(_run_vnu([*command, *([] if warnings else [ERRORS_ONLY])], batch))
     return errors
 
 
@@ -123,8 +125,8 @@ def _format_vnu_message(message: dict[str, Any], by_location: dict[Path, Path]) 
         shown = by_location.get(located, located)
     line = message.get("lastLine") or message.get("firstLine")
     text = str(message.get("message", "")).strip()
-    kind = message.get("type", "error")
-    if kind != "error":
+    kind = " ".join(str(message[key]) for key in ("type", "subType") if message.get(key))
+    if kind and kind != "error":
         text = f"{kind}: {text}"
     return f"{shown}:{line}: {text}" if line else f"{shown}: {text}"
 

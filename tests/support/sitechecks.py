@@ -22,6 +22,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
 
+from microblog.urls import Urls
+
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 XML_SUFFIXES = frozenset({".xml", ".svg"})
 JSON_SUFFIXES = frozenset({".json", ".webmanifest"})
@@ -37,6 +39,14 @@ HTML_CONTENT_TYPES = frozenset({"html", "text/html"})
 FEED_URL_ELEMENTS = frozenset({"link", "guid", "comments", "icon", "logo", "uri", "docs"})
 JSON_HTML_KEYS = frozenset({"content", "description", "summary"})
 META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
+# The scripts microblog itself ships (microblog/static/), which pages may load by src. Posts
+# cannot add one: their HTML is sanitized and never has a script element.
+SITE_SCRIPTS = frozenset({Urls.ON_THIS_DAY_SCRIPT, Urls.SEARCH_SCRIPT})
+SITE_MARKUP = re.compile(
+    rb'<script src="/[^"<>]*(?:on-this-day|search/search)\.js" defer></script>'
+    rb'|<svg class="chart chart-(?:columns|rows)" viewBox="[0-9 ]+" role="img"'
+    rb' aria-labelledby="[a-z]+-title [a-z]+-desc">'
+)
 
 
 def active_markup(site_dir: Path) -> list[str]:
@@ -46,28 +56,13 @@ def active_markup(site_dir: Path) -> list[str]:
         name = path.relative_to(site_dir).as_posix()
         suffix = path.suffix.lower()
         if suffix in HTML_SUFFIXES:
-            found = [p for p in _parsed_page(path).problems if not _search_script(name, p)]
+            found = list(_parsed_page(path).problems)
         elif suffix in XML_SUFFIXES:
             found = list(_xml_problems(path))
         else:
             found = list(_json_problems(path))
         violations.extend(f"{name}: {problem}" for problem in found)
     return violations
-
-
-SEARCH_SCRIPT = re.compile(
-    r'script element <script src="(/[^"<>]*)?/search/search\.js" defer="">: '
-    r"only JSON data blocks are allowed"
-)
-
-
-SEARCH_SCRIPT_ELEMENT = re.compile(rb'<script src="(/[^"<>]*)?/search/search\.js" defer></script>')
-
-
-def _search_script(name: str, problem: str) -> bool:
-    """The search page's own script (microblog/static/search/search.js), loaded from the
-    site with no inline code: the one script a page may have (`search: true`)."""
-    return name == "search/index.html" and SEARCH_SCRIPT.fullmatch(problem) is not None
 
 
 def _site_files(site_dir: Path, suffixes: frozenset[str]) -> Iterator[Path]:
@@ -153,7 +148,20 @@ def _tree_problems(root: ET.Element) -> Iterator[str]:
         yield from _special_problems(element, tag)
 
 
+def _is_site_script(script: ET.Element) -> bool:
+    """The site's own script: a default static file by name (SITE_SCRIPTS), loaded from
+    the site's own root-relative path, with no inline code and no other attributes."""
+    src = script.get("src")
+    if src is None or (script.text or "").strip() or set(script.attrib) - {"src", "defer"}:
+        return False
+    parts = urlsplit(src)
+    local = not (parts.scheme or parts.netloc or parts.query or parts.fragment)
+    return local and any(parts.path.endswith("/" + script) for script in SITE_SCRIPTS)
+
+
 def _script_problems(script: ET.Element) -> Iterator[str]:
+    if _is_site_script(script):
+        return
     kind = script.get("type", "").split(";")[0].strip().lower()
     if kind not in JSON_SCRIPT_TYPES:
         yield f"script element {_describe(script)}: only JSON data blocks are allowed"
@@ -487,9 +495,16 @@ def plant_canary(site_dir: Path, outside: Path) -> list[Path]:
     return made
 
 
+def without_site_markup(html: bytes) -> bytes:
+    """A page without what the site's own templates write that a post's text must never
+    make: the on-this-day script tag and the opening tags of the stats page's charts."""
+    return SITE_MARKUP.sub(b"", html)
+
+
 def files_containing(root: Path, marker: str) -> list[str]:
     """Files under root (symlinks not followed) whose bytes contain `marker` in any letter case
-    (a tag slug is lower case), as POSIX paths."""
+    (a tag slug is lower case), as POSIX paths; in pages, the site's own markup is not
+    looked at (without_site_markup)."""
     needle = marker.lower().encode("utf-8")
     found = []
     for folder, dirs, files in os.walk(root):
@@ -507,12 +522,11 @@ def _content_bytes(path: Path, relative: str) -> bytes:
     of each indexed page (a gzip'd `.pf_fragment`: `pagefind_dcd` + JSON) as a browser is
     shown it: pagefind.js escapes its `<` and `>` before it builds an excerpt, and
     search.js takes only text and <mark> from that. The rest of the index is binary (CBOR
-    of words and numbers, Pagefind's scripts and WebAssembly): no post's text as such. The
-    search page's own script element is the site's, not content."""
-    if relative == "search/index.html":
-        return SEARCH_SCRIPT_ELEMENT.sub(b"", path.read_bytes())
-    if not relative.startswith("pagefind/"):
-        return path.read_bytes()
+    of words and numbers, Pagefind's scripts and WebAssembly): no post's text as such. In
+    pages, the site's own markup is not looked at (without_site_markup)."""
+    if not relative.startswith(Urls.SEARCH_BUNDLE):
+        data = path.read_bytes()
+        return without_site_markup(data) if path.suffix.lower() in HTML_SUFFIXES else data
     if path.suffix != ".pf_fragment":
         return b""
     text = gzip.decompress(path.read_bytes()).decode("utf-8", "surrogateescape")

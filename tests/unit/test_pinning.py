@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from microblog.config import load_config
 from microblog.lockfile import Pin, format_lock, parse_lock
-from microblog.pinning import IN_PLACE, SIMILAR, pins_of
+from microblog.pinmatch import IN_PLACE, SIMILAR
+from microblog.pinning import pins_of
 from microblog.pipeline import read_site
 from microblog.text.sketch import SKETCH_SIZE, from_hex, similarity, sketch, to_hex
 from microblog.urls import Urls
@@ -86,6 +87,7 @@ def test_the_file_round_trips_sorted_with_its_states() -> None:
     ("change", "reason"),
     [
         ({"url": "../etc/"}, "'url' is not like posts/<slug>/"),
+        ({"url": "posts/../"}, "'url' is not like posts/<slug>/"),
         ({"url": "posts/a/b/"}, "'url' is not like posts/<slug>/"),
         ({"date": "yesterday"}, "'date' is not an ISO 8601"),
         ({"date": "2024-06-01T10:00:00"}, "'date' has no UTC offset"),
@@ -94,6 +96,11 @@ def test_the_file_round_trips_sorted_with_its_states() -> None:
         ({"guid": ""}, "'guid' is empty"),
         ({"sketch": "xyz"}, "not a sketch"),
         ({"extra": 1}, "unknown key 'extra'"),
+        ({"date": "0001-01-01T00:00:00+14:00"}, "'date' is not between the years"),
+        ({"excerpt": "\udc80"}, "'excerpt' holds a lone surrogate"),
+        ({"url": "posts/CON/"}, "cannot be published: a Windows device name"),
+        ({"url": "posts/a\u0000b/"}, "cannot be published"),
+        ({"sketch": "-0000001"}, "not a sketch"),
     ],
 )
 def test_a_bad_line_is_a_problem_naming_it(change: dict[str, object], reason: str) -> None:

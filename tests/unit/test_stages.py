@@ -157,6 +157,11 @@ def test_plan_has_every_page_once_with_its_pagination(make_site: MakeSite) -> No
         "tags/t/index.html",
         "tags/t/page/2/index.html",
         "archive/index.html",
+        "stats/index.html",
+        "on-this-day/index.html",
+        "on-this-day/01-01/index.html",
+        "on-this-day/01-02/index.html",
+        "on-this-day/01-03/index.html",
         "search/index.html",
         "404.html",
     ]
@@ -236,8 +241,9 @@ def test_build_site_renders_every_page_and_feed_into_memory(config: SiteConfig) 
     posts = [md(config, "content/a.md", "hello #World", date="2024-01-01")]
     sink = MemorySink()
     result = build_site(config, sink, content=_content(config, posts), source_date_epoch=0)
-    # RSS, Atom and JSON Feed for the site and the tag, and the feed archive's one page
-    assert result.pages == 7 and result.feeds == 7
+    # home, post, tags, tag, archive, stats, on this day and its one day, search, 404; RSS,
+    # Atom and JSON Feed for the site and the tag, and the feed archive's one page
+    assert result.pages == 10 and result.feeds == 7
     assert {"index.html", "posts/a/index.html", "tags/world/feed.json", "sitemap.xml"} <= set(
         sink.files
     )

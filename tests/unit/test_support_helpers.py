@@ -117,6 +117,27 @@ def test_hostile_markup_is_flagged(tmp_path: Path, markup: str) -> None:
     assert active_markup(tmp_path)
 
 
+def test_the_sites_own_script_is_allowed(tmp_path: Path) -> None:
+    write(tmp_path, "index.html", page('<script src="/blog/on-this-day.js" defer></script>'))
+    assert active_markup(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<script src="/on-this-day.js">alert(1)</script>',
+        '<script src="https://evil.example/on-this-day.js" defer></script>',
+        '<script src="//evil.example/on-this-day.js" defer></script>',
+        '<script src="/on-this-day.js?x" defer></script>',
+        '<script src="/on-this-day.js" defer onload="alert(1)"></script>',
+        '<script src="on-this-day.js" defer></script>',
+    ],
+)
+def test_a_script_that_only_looks_like_the_sites_is_flagged(tmp_path: Path, markup: str) -> None:
+    write(tmp_path, "index.html", page(markup))
+    assert active_markup(tmp_path)
+
+
 def test_raw_script_end_inside_inline_json_is_flagged(tmp_path: Path) -> None:
     json_ld = '<script type="application/ld+json">{"name": "</script><b>x</b>"}</script>'
     write(tmp_path, "index.html", page(json_ld))

@@ -33,15 +33,20 @@
   tagSelect.append(new Option("Any tag", ""));
 
   // The excerpt is Pagefind's HTML: text with <mark> around the words found. Only the text
-  // and the marks are taken from it, never other markup.
+  // and the marks are taken from it, never other markup. Pagefind marks a whole
+  // space-separated token ("monolith."): the punctuation around the word is left unmarked.
   function excerptNodes(html) {
     const parsed = new DOMParser().parseFromString(html, "text/html");
     const nodes = [];
     parsed.body.childNodes.forEach((node) => {
       if (node.nodeName === "MARK") {
+        const parts = /^([\p{P}\p{S}]*)(.*?)([\p{P}\p{S}]*)$/su.exec(node.textContent);
+        const [before, word, after] = parts[2] ? parts.slice(1) : ["", node.textContent, ""];
         const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = word;
+        if (before) nodes.push(document.createTextNode(before));
         nodes.push(mark);
+        if (after) nodes.push(document.createTextNode(after));
       } else {
         nodes.push(document.createTextNode(node.textContent || ""));
       }
@@ -55,10 +60,17 @@
     const link = document.createElement("a");
     link.href = data.url;
     link.textContent = (data.meta && data.meta.title) || data.url;
+    item.append(link);
+    if (data.meta && data.meta.date) {
+      const date = document.createElement("span");
+      date.className = "search-date";
+      date.textContent = data.meta.date;
+      item.append(" ", date);
+    }
     const excerpt = document.createElement("p");
     excerpt.className = "search-excerpt";
     excerpt.append(...excerptNodes(data.excerpt || ""));
-    item.append(link, excerpt);
+    item.append(excerpt);
     return item;
   }
 
