@@ -267,6 +267,7 @@ def test_keyboard_reaches_everything_with_a_visible_focus(site: Site, browser: A
 RESULT_LINKS = "ol#search-results > li.search-result > a[href]"
 HREFS = "links => links.map(link => link.getAttribute('href'))"
 TEXTS = "elements => elements.map(element => element.textContent)"
+ALL_SHOWN = "document.querySelectorAll('#search-results > li').length"
 
 
 def posts_by_text(site: Site) -> dict[str, tuple[str, set[str]]]:
@@ -321,9 +322,23 @@ def test_search_finds_the_posts_that_have_a_word_under_the_sub_path(
         status, links = search_results(page)
         assert links == [url for url in having["latency"] if tag in posts[url][1]], (tag, status)
         # a result leads to its post
+        first = page.get_attribute(f"{RESULT_LINKS} >> nth=0", "href")
         page.click(f"{RESULT_LINKS} >> nth=0")
-        page.wait_for_url(site.base.split(MOUNT)[0] + links[0])
+        page.wait_for_url(site.base.split(MOUNT)[0] + str(first))
         assert "latency" in (page.text_content("main article") or "").lower()
+        # a tag alone lists its posts, ten at a time; the next ten come on request, and the
+        # keyboard's focus goes to the first of them
+        tagged = sorted(url for url, (_, tags) in posts.items() if "#Backend" in tags)
+        assert len(tagged) > 10
+        page.goto(site.base + "search/?tag=%23Backend", wait_until="load")
+        status, links = search_results(page)
+        assert status == f"{len(tagged)} posts found; the first 10 are shown." and len(links) == 10
+        page.click("button.search-more")
+        page.wait_for_function(f"() => location.search && {ALL_SHOWN} === {len(tagged)}")
+        in_order = page.eval_on_selector_all(RESULT_LINKS, HREFS)
+        assert sorted(in_order) == tagged and page.is_hidden("button.search-more")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == in_order[10]
+        assert page.text_content("#search-status") == f"{len(tagged)} posts found."
         assert watched.problems == []
     finally:
         watched.close()

@@ -74,6 +74,38 @@
     return item;
   }
 
+  // Results are shown ten at a time: each one is a request for its post's excerpt.
+  const PAGE = 10;
+  const more = document.createElement("button");
+  more.type = "button";
+  more.className = "search-more";
+  more.hidden = true;
+  list.after(more);
+  let results = []; // the last search's, in Pagefind's order
+
+  function describe(count, shown) {
+    if (count === 0) return "No posts found.";
+    if (count === 1) return "1 post found.";
+    if (count > shown) return `${count} posts found; the first ${shown} are shown.`;
+    return `${count} posts found.`;
+  }
+
+  // Shows the next results of search number `search` (the first ones, in place of the last
+  // search's, when `fresh`); false when a newer search has started meanwhile.
+  async function showNext(search, fresh) {
+    const from = fresh ? 0 : list.children.length;
+    const shown = await Promise.all(results.slice(from, from + PAGE).map((r) => r.data()));
+    if (search !== latest) return false;
+    const items = shown.map(resultItem);
+    if (fresh) list.replaceChildren();
+    list.append(...items);
+    status.textContent = describe(results.length, list.children.length);
+    const left = results.length - list.children.length;
+    more.hidden = left === 0;
+    more.textContent = `Show ${Math.min(left, PAGE)} more`;
+    return items;
+  }
+
   async function run() {
     const term = input.value.trim();
     const tag = tagSelect.value;
@@ -85,29 +117,27 @@
     history.replaceState(null, "", query ? "?" + query : location.pathname);
     if (!term && !tag) {
       list.replaceChildren();
+      more.hidden = true;
       status.textContent = "";
       return;
     }
     status.textContent = "Searching…";
     const options = tag ? { filters: { tag: [tag] } } : {};
     const found = await pagefind.search(term || null, options);
-    const shown = await Promise.all(found.results.slice(0, 50).map((result) => result.data()));
     if (search !== latest) return; // a newer search has started
-    list.replaceChildren(...shown.map(resultItem));
-    const count = found.results.length;
-    status.textContent =
-      count === 0
-        ? "No posts found."
-        : count === 1
-          ? "1 post found."
-          : count > shown.length
-            ? `${count} posts found; the first ${shown.length} are shown.`
-            : `${count} posts found.`;
+    results = found.results;
+    await showNext(search, true);
   }
+
+  more.addEventListener("click", async () => {
+    const items = await showNext(latest, false);
+    if (items && items.length) items[0].querySelector("a").focus();
+  });
 
   async function start() {
     pagefind = await import(root.dataset.bundle + "pagefind.js");
     await pagefind.options({ baseUrl: root.dataset.baseUrl });
+    await pagefind.init();
     const filters = await pagefind.filters();
     const tags = Object.entries((filters && filters.tag) || {});
     tags.sort((a, b) => a[0].localeCompare(b[0]));
@@ -124,7 +154,14 @@
     fallback.hidden = true;
     input.addEventListener("input", () => run());
     tagSelect.addEventListener("change", () => run());
-    if (input.value || tagSelect.value) await run();
+    if (input.value || tagSelect.value) {
+      await run();
+    } else if (tags.length) {
+      // Pagefind's first search in a page is the slowest (its WebAssembly warms up): one
+      // for the most used tag is made now, so the reader's first search is not that one.
+      await pagefind.search(tags.reduce((a, b) => (b[1] > a[1] ? b : a))[0]);
+    }
+    root.dataset.ready = "";
   }
 
   start().catch((error) => {
