@@ -6,9 +6,9 @@ Builds the archive of `archive.py` (`../shared/bench/gen_corpus.py` when it is b
 repository) with `search: true` under a sub-path, and prints the size of the Pagefind index
 (`pagefind/`) beside the rest of the site, in bytes and on disk. Then it serves the site on
 127.0.0.1 and, in Debian's Chromium driven by Playwright, searches for words of every
-frequency: from the moment a word is typed into the search page's field to the moment its
-results are on the page. "first" is a fresh page's first search (its index chunks are not
-yet loaded); "again" repeats the same search in that page. Nothing here is a test.
+frequency: from the moment a word is in the search page's field to the moment its results
+are on the page, in a fresh page as soon as the field is there, once the page is ready,
+typed letter by letter, and again (see time_searches). Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -24,24 +24,32 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # as when run: archive.py's imports
 
-from benchmarks.archive import make_archive
+from archive import make_archive  # benchmarks/archive.py: the speed bench's archive
+
 from tests.support.crawl import serve_directory
 
 MOUNT = "/blog/"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# Types `word` into the search field and resolves with the milliseconds until the status line
-# says how many posts were found (search.js writes it once the results are on the page).
-TIMED_SEARCH = """async (word) => {
+# Puts `word` into the search field, at once or (typing > 0) a letter every `typing` ms, and
+# resolves with the milliseconds from the last letter to the moment the status line says how
+# many posts were found (search.js writes it once the results are on the page).
+TIMED_SEARCH = """async ([word, typing]) => {
   const status = document.getElementById('search-status');
   const input = document.getElementById('search-input');
   const done = () => / found\\.| are shown\\.$/.test(status.textContent);
+  const put = (text) => { input.value = text; input.dispatchEvent(new Event('input')); };
+  for (let end = 1; typing > 0 && end < word.length; end++) {
+    put(word.slice(0, end));
+    await new Promise((resolve) => setTimeout(resolve, typing));
+  }
   status.textContent = '';
   const start = performance.now();
-  input.value = word;
-  input.dispatchEvent(new Event('input'));
+  put(word);
   await new Promise((resolve) => {
     const observer = new MutationObserver(() => {
       if (done()) { observer.disconnect(); resolve(); }
@@ -50,6 +58,7 @@ TIMED_SEARCH = """async (word) => {
   });
   return [performance.now() - start, status.textContent];
 }"""
+TYPING_MS = 150  # between two letters: a quick typist
 
 
 def sizes(output: Path) -> tuple[int, int, int, int]:
@@ -91,21 +100,40 @@ def build(site: Path, output: Path) -> float:
 
 
 def time_searches(base: str, words: list[str], searches: int) -> None:
+    """For each word: "at once" as soon as the search field is there (Pagefind may still be
+    warming up); "ready" once the page has made its first search (`#search[data-ready]`);
+    "typed" letter by letter in another fresh page, from the last letter; "again" the same
+    search repeated in that page (median and slowest)."""
     from playwright.sync_api import sync_playwright
+
+    def fresh_page(browser: Any, ready: bool) -> Any:
+        page = browser.new_page()
+        page.goto(base + "search/", wait_until="load")
+        page.wait_for_selector("#search-input")
+        if ready:
+            page.wait_for_selector("#search[data-ready]", state="attached")
+        return page
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         try:
-            print(f"{'word':<16} {'found':>28} {'first ms':>9} {'again ms (median, max)':>24}")
+            print(f"{'word':<12} {'posts':>6} {'at once':>8} {'ready':>6} {'typed':>6}  again")
             for word in words:
-                page = browser.new_page()
-                page.goto(base + "search/", wait_until="load")
-                page.wait_for_selector("#search-input")
-                first, status = page.evaluate(TIMED_SEARCH, word)
-                again = [page.evaluate(TIMED_SEARCH, word)[0] for _ in range(searches)]
+                page = fresh_page(browser, False)
+                at_once, status = page.evaluate(TIMED_SEARCH, [word, 0])
                 page.close()
-                median, slowest = statistics.median(again), max(again)
-                print(f"{word:<16} {status:>28} {first:9.0f} {median:14.0f} {slowest:9.0f}")
+                page = fresh_page(browser, True)
+                ready = page.evaluate(TIMED_SEARCH, [word, 0])[0]
+                page.close()
+                page = fresh_page(browser, True)
+                typed = page.evaluate(TIMED_SEARCH, [word, TYPING_MS])[0]
+                again = [page.evaluate(TIMED_SEARCH, [word, 0])[0] for _ in range(searches)]
+                page.close()
+                posts = status.split()[0]
+                print(
+                    f"{word:<12} {posts:>6} {at_once:8.0f} {ready:6.0f} {typed:6.0f}"
+                    f"  {statistics.median(again):.0f} (slowest {max(again):.0f}) ms"
+                )
         finally:
             browser.close()
 
