@@ -308,6 +308,11 @@ def test_search_finds_the_posts_that_have_a_word_under_the_sub_path(
         assert links == having["monolith"], status
         assert status == f"{len(links)} posts found."
         assert page.is_hidden("#search-fallback") and page.is_visible("#search-results")
+        # each result is named by its post's headline, and its excerpt is the post's text
+        titles = page.eval_on_selector_all(RESULT_LINKS, TEXTS)
+        assert all(title.startswith("Your microservices") for title in titles), titles
+        excerpts = page.eval_on_selector_all("#search-results .search-excerpt", TEXTS)
+        assert all(excerpt.startswith("Your microservices") for excerpt in excerpts), excerpts
         marks = page.eval_on_selector_all("#search-results mark", TEXTS)
         assert marks and {mark.lower() for mark in marks} == {"monolith"}, marks
         # typing another word searches again, and the address follows

@@ -62,10 +62,10 @@
     link.textContent = (data.meta && data.meta.title) || data.url;
     item.append(link);
     if (data.meta && data.meta.date) {
-      const date = document.createElement("span");
+      const date = document.createElement("p");
       date.className = "search-date";
       date.textContent = data.meta.date;
-      item.append(" ", date);
+      item.append(date);
     }
     const excerpt = document.createElement("p");
     excerpt.className = "search-excerpt";
