@@ -17,6 +17,7 @@ AXIS = 20  # columns: the room under the bars for their ticks
 ROW = 24  # rows: the height of each
 LABEL = 150  # rows: the room left of the bars for their labels
 MIN_TICK_GAP = 40  # columns: the least distance between two ticks shown
+MAX_STEP = 60  # columns: the most room a column takes, so that a few do not fill the width
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,9 @@ def _size(value: float) -> float:
 
 
 def column_chart(bars: Sequence[Bar]) -> Chart:
-    """Vertical bars side by side (time series); ticks kept apart by MIN_TICK_GAP."""
-    step = WIDTH / max(len(bars), 1)
+    """Vertical bars side by side (time series), from the left, at most MAX_STEP apart;
+    ticks kept apart by MIN_TICK_GAP."""
+    step = min(WIDTH / max(len(bars), 1), MAX_STEP)
     gap = min(step * 0.2, 2.0)
     top = max((bar.value for bar in bars), default=0) or 1
     shapes: list[Shape] = []

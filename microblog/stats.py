@@ -96,15 +96,23 @@ def compute_stats(
     )
 
 
+SHORT_SPAN = 12  # months: up to this many, the axis names each month, not only the years
+
+
 def month_bars(counts: Counter[tuple[int, int]]) -> tuple[Bar, ...]:
     """A bar for every month from the first to the last of `counts` ((year, month): posts),
-    the months between included; the axis may name the year at each January and the first."""
+    the months between included. The axis may name the year at each January and the first
+    month; over a short span (SHORT_SPAN), each month ("Jun"), with its year at those."""
     if not counts:
         return ()
     (year, month), end = min(counts), max(counts)
+    short = (end[0] - year) * 12 + end[1] - month < SHORT_SPAN
     bars: list[Bar] = []
     while (year, month) <= end:
-        tick = str(year) if month == 1 or not bars else ""
+        named = month == 1 or not bars
+        tick = str(year) if named else ""
+        if short:
+            tick = f"{MONTHS[month - 1][:3]} {year}" if named else MONTHS[month - 1][:3]
         bars.append(Bar(f"{MONTHS[month - 1]} {year}", counts[(year, month)], tick))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(bars)

@@ -98,14 +98,24 @@ def test_weekdays_and_hours_are_counted_in_the_sites_time_zone() -> None:
     assert utc.streak == Streak(2, date(2024, 6, 1), date(2024, 6, 2))
 
 
-def test_months_without_posts_count_as_zero_and_january_names_its_year() -> None:
+def test_months_without_posts_count_as_zero_and_a_short_span_names_each_month() -> None:
     posts = [post(datetime(2023, 11, 5, tzinfo=UTC), 0), post(datetime(2024, 2, 1, tzinfo=UTC), 1)]
     assert compute_stats(posts, (), UTC).months == (
-        Bar("November 2023", 1, "2023"),
-        Bar("December 2023", 0),
-        Bar("January 2024", 0, "2024"),
-        Bar("February 2024", 1),
+        Bar("November 2023", 1, "Nov 2023"),
+        Bar("December 2023", 0, "Dec"),
+        Bar("January 2024", 0, "Jan 2024"),
+        Bar("February 2024", 1, "Feb"),
     )
+
+
+def test_over_a_year_the_axis_names_the_first_month_and_each_january_by_its_year() -> None:
+    posts = [post(datetime(2023, 11, 5, tzinfo=UTC), 0), post(datetime(2024, 11, 1, tzinfo=UTC), 1)]
+    months = compute_stats(posts, (), UTC).months
+    assert len(months) == 13 and [bar.value for bar in months] == [1] + [0] * 11 + [1]
+    assert [(bar.label, bar.tick) for bar in months if bar.tick] == [
+        ("November 2023", "2023"),
+        ("January 2024", "2024"),
+    ]
 
 
 def test_top_tags_are_the_most_used_then_by_name() -> None:
