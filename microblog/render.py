@@ -186,22 +186,23 @@ def text_direction(lang: str) -> str:
     return "ltr"
 
 
-def _card_renderer(env: SiteEnvironment) -> Callable[[Post], Markup]:
-    """`card(post)`: the `post_card` macro of `_macros.html`, rendered once per post.
+def _card_renderer(env: SiteEnvironment) -> Callable[..., Markup]:
+    """`card(post, level=2)`: the `post_card` macro of `_macros.html`, rendered once per post
+    and heading level (h2 in a list; h3 under a list's own h2, as a day page's years).
 
     A post's card is the same on the home page and on each of its tag pages; rendering it once
     makes listing pages cheap on large archives (see benchmarks/build.py). The posts its
     rendering looked up by id count as looked up by each page that shows it.
     """
-    cards: dict[str, tuple[Markup, tuple[str, ...]]] = {}
+    cards: dict[tuple[str, int], tuple[Markup, tuple[str, ...]]] = {}
 
-    def card(post: Post) -> Markup:
-        known = cards.get(post.id)
+    def card(post: Post, level: int = 2) -> Markup:
+        known = cards.get((post.id, level))
         if known is None:
             macros = env.get_template("_macros.html").module
             with env.looked_up.watch() as ids:
-                html = Markup(macros.post_card(post))  # type: ignore[attr-defined]
-            known = cards[post.id] = (html, tuple(ids))
+                html = Markup(macros.post_card(post, level))  # type: ignore[attr-defined]
+            known = cards[(post.id, level)] = (html, tuple(ids))
         env.looked_up.note(known[1])
         return known[0]
 
