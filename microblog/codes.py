@@ -226,8 +226,9 @@ build never publishes files from elsewhere. Copy the file into static/ instead.
 
 MB081 warning: static file has the path of a generated file
 A file under static/ would be written where microblog writes a page or feed (index.html,
-feed.xml, posts/ ...). The generated file is kept and the static one is not copied. Rename
-or move the static file; to change a page, override its template.
+feed.xml, posts/ ...), or inside pagefind/, the search index's folder (`search: true`). The
+generated file is kept and the static one is not copied. Rename or move the static file; to
+change a page, override its template.
 
 MB082 warning: static file cannot be copied
 A file or folder under static/ cannot be read or listed, or its name cannot be a path in the

@@ -288,21 +288,21 @@ def site_file_problems(config: SiteConfig) -> list[Problem]:
 
 
 def copy_static(config: SiteConfig, sink: Sink, taken: set[str]) -> tuple[int, list[Problem]]:
-    """Copy static files; one with the path of a generated file is reported, not copied."""
+    """Copy static files; one with the path of a generated file, or inside the search
+    index's folder (which search owns whole, so that an update in place keeps the index
+    as it made it), is reported, not copied."""
     static, problems = collect_static(config)
     site_real = os.path.realpath(config.site_dir)
     package_real = os.path.realpath(DEFAULT_STATIC)
     copied = 0
     for path, source in static.items():
-        if path.casefold() in taken:
+        folded = path.casefold()
+        if folded in taken or (config.search and folded.startswith(Urls.SEARCH_BUNDLE)):
+            where = "a generated file" if folded in taken else "the search index's folder"
+            message = f"has the same path as {where}"
             problems.append(
                 Problem(
-                    f"static/{path}",
-                    0,
-                    "MB081",
-                    Severity.WARNING,
-                    "has the same path as a generated file",
-                    "generated file kept",
+                    f"static/{path}", 0, "MB081", Severity.WARNING, message, "generated file kept"
                 )
             )
             continue
