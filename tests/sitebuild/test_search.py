@@ -174,6 +174,37 @@ def test_an_edit_rebuilds_the_index_as_a_clean_build_makes_it(
     assert tree_digest(output) == clean_build_of(site, tmp_path, capsys)
 
 
+def test_a_static_file_in_the_index_folder_is_not_copied_in_place_or_clean(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(POSTS, dates_from_git="false")
+    (site / "static" / "pagefind").mkdir(parents=True)
+    custom = site / "static" / "pagefind" / "custom.css"
+    custom.write_text("v1\n", "utf-8")
+    output, clean = site.parent / "out", site.parent / "clean"
+    for text in ("v1\n", "v2\n"):  # the second build updates the first in place
+        custom.write_text(text, "utf-8")
+        done = run(site, "build", "--output", str(output))
+        assert done.returncode == 0, done.stderr
+        assert "static/pagefind/custom.css: warning MB081" in done.stderr, done.stderr
+        assert "the search index's folder" in done.stderr
+        assert not (output / "pagefind" / "custom.css").exists()
+    assert run(site, "build", "--clean", "--output", str(clean)).returncode == 0
+    assert tree_digest(output) == tree_digest(clean)
+
+
+def test_a_content_warning_travels_with_the_post_into_the_index(make_site: MakeSite) -> None:
+    warned = "---\ndate: 2024-05-04T10:00:00Z\nwarning: film ending, spoilers\n---\n"
+    site = make_site({**POSTS, "content/warned.md": warned + "The hero dies at the end.\n"})
+    output = site.parent / "out"
+    assert run(site, "build", "--output", str(output)).returncode == 0
+    fragment = indexed(output)["/posts/warned/"]
+    # search.js folds the excerpt of a post with a warning under it, as the post page does
+    assert fragment["meta"]["warning"] == "film ending, spoilers"
+    assert "The hero dies" in fragment["content"]  # the text is still found
+    assert "warning" not in indexed(output)["/posts/beta/"]["meta"]
+
+
 def test_filter_order_does_not_change_the_bytes() -> None:
     """Pagefind writes a filter's values in hash-map order: sorted, both orders give one file."""
 

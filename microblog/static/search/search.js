@@ -54,23 +54,37 @@
     return nodes;
   }
 
+  // A result: the post's headline as a link, its date, and the excerpt; folded under its
+  // warning, as on the post's page, when the post has one. The text's direction is its own.
   function resultItem(data) {
+    const meta = data.meta || {};
     const item = document.createElement("li");
     item.className = "search-result";
     const link = document.createElement("a");
     link.href = data.url;
-    link.textContent = (data.meta && data.meta.title) || data.url;
+    link.dir = "auto";
+    link.textContent = meta.title || data.url;
     item.append(link);
-    if (data.meta && data.meta.date) {
+    if (meta.date) {
       const date = document.createElement("p");
       date.className = "search-date";
-      date.textContent = data.meta.date;
+      date.textContent = meta.date;
       item.append(date);
     }
     const excerpt = document.createElement("p");
     excerpt.className = "search-excerpt";
+    excerpt.dir = "auto";
     excerpt.append(...excerptNodes(data.excerpt || ""));
-    item.append(excerpt);
+    if (meta.warning) {
+      const folded = document.createElement("details");
+      folded.className = "content-warning";
+      const summary = document.createElement("summary");
+      summary.textContent = meta.warning;
+      folded.append(summary, excerpt);
+      item.append(folded);
+    } else {
+      item.append(excerpt);
+    }
     return item;
   }
 
@@ -81,28 +95,43 @@
   more.className = "search-more";
   more.hidden = true;
   list.after(more);
-  let results = []; // the last search's, in Pagefind's order
+  let shown = { search: 0, results: [], count: 0 }; // the search the list shows
 
-  function describe(count, shown) {
+  function describe(count, listed) {
     if (count === 0) return "No posts found.";
     if (count === 1) return "1 post found.";
-    if (count > shown) return `${count} posts found; the first ${shown} are shown.`;
+    if (count > listed) return `${count} posts found; the first ${listed} are shown.`;
     return `${count} posts found.`;
   }
 
-  // Shows the next results of search number `search` (the first ones, in place of the last
-  // search's, when `fresh`); false when a newer search has started meanwhile.
-  async function showNext(search, fresh) {
-    const from = fresh ? 0 : list.children.length;
-    const shown = await Promise.all(results.slice(from, from + PAGE).map((r) => r.data()));
-    if (search !== latest) return false;
-    const items = shown.map(resultItem);
-    if (fresh) list.replaceChildren();
-    list.append(...items);
-    status.textContent = describe(results.length, list.children.length);
-    const left = results.length - list.children.length;
-    more.hidden = left === 0;
-    more.textContent = `Show ${Math.min(left, PAGE)} more`;
+  function hideMore() {
+    if (document.activeElement === more) input.focus();
+    more.hidden = true;
+  }
+
+  function failed(error) {
+    hideMore();
+    status.textContent = "The search failed. Reload the page to try again.";
+    console.error("search failed:", error);
+  }
+
+  // Shows `results` of search number `search` from `from` on (0: in place of the list);
+  // the new items, or null when a newer search has started meanwhile.
+  async function show(search, results, from) {
+    const data = await Promise.all(results.slice(from, from + PAGE).map((r) => r.data()));
+    if (search !== latest) return null;
+    const items = data.map(resultItem);
+    if (from === 0) list.replaceChildren(...items);
+    else list.append(...items);
+    shown = { search, results, count: from + items.length };
+    status.textContent = describe(results.length, shown.count);
+    const left = results.length - shown.count;
+    if (left > 0) {
+      more.textContent = `Show ${Math.min(left, PAGE)} more`;
+      more.hidden = false;
+    } else {
+      hideMore();
+    }
     return items;
   }
 
@@ -115,9 +144,9 @@
     if (tag) params.set("tag", tag);
     const query = params.toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
+    hideMore();
     if (!term && !tag) {
       list.replaceChildren();
-      more.hidden = true;
       status.textContent = "";
       return;
     }
@@ -125,13 +154,20 @@
     const options = tag ? { filters: { tag: [tag] } } : {};
     const found = await pagefind.search(term || null, options);
     if (search !== latest) return; // a newer search has started
-    results = found.results;
-    await showNext(search, true);
+    await show(search, found.results, 0);
   }
 
   more.addEventListener("click", async () => {
-    const items = await showNext(latest, false);
-    if (items && items.length) items[0].querySelector("a").focus();
+    if (more.disabled || shown.search !== latest) return;
+    more.disabled = true; // one page of results at a time
+    try {
+      const items = await show(shown.search, shown.results, shown.count);
+      if (items && items.length) items[0].querySelector("a").focus();
+    } catch (error) {
+      failed(error);
+    } finally {
+      more.disabled = false;
+    }
   });
 
   async function start() {
@@ -152,8 +188,8 @@
     tagSelect.value = params.get("tag") || "";
     root.hidden = false;
     fallback.hidden = true;
-    input.addEventListener("input", () => run());
-    tagSelect.addEventListener("change", () => run());
+    input.addEventListener("input", () => run().catch(failed));
+    tagSelect.addEventListener("change", () => run().catch(failed));
     if (input.value || tagSelect.value) {
       await run();
     } else if (tags.length) {
@@ -166,6 +202,7 @@
 
   start().catch((error) => {
     root.hidden = true;
+    document.getElementById("search-why").textContent = "The search could not be loaded.";
     fallback.hidden = false;
     status.textContent = "";
     console.error("search could not start:", error);
