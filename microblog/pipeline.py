@@ -27,7 +27,7 @@ from microblog.pinning import Pinning, apply_pins
 from microblog.problems import Problem, Severity
 from microblog.progress import Progress
 from microblog.render import RenderError, SiteEnvironment, make_environment, render_page
-from microblog.search import write_search_index
+from microblog.search import indexed_pages, write_search_index
 from microblog.site_templates import inspect_templates
 from microblog.sitewide import feed_count, make_all_feeds, site_files
 from microblog.sources import ExportSummary, read_content
@@ -114,6 +114,7 @@ class BuildResult:
     page_keys: dict[str, Any] | None = None  # for the next build (see pagecache.py)
     kept: int = 0  # pages and feeds kept from the last build, not rendered
     parsed: int | None = None  # post files parsed (None: no record cache)
+    indexed: int = 0  # post pages in the search index (0: none made)
 
     @property
     def feed_posts(self) -> int:
@@ -178,6 +179,7 @@ def build_site(
         pages=len(pages),
         feeds=len(feeds),
         static_files=static + len(extras) + copied,
+        indexed=len(indexed_pages(pages)) if searched else 0,
         problems=content.problems
         + tuple(problems)
         + tuple(template_problems)

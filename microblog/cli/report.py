@@ -28,8 +28,11 @@ def build_summary(result: BuildResult, config: SiteConfig) -> str:
     stream.write(
         f"wrote {result.pages} pages, {result.feeds} feeds ({result.feed_posts} of "
         f"{len(timeline.posts)} posts dated and in feeds), {result.static_files} other files"
-        f" to {config.output_dir} in"
     )
+    if result.indexed:
+        noun = "post" if result.indexed == 1 else "posts"
+        stream.write(f", a search index of {result.indexed} {noun}")
+    stream.write(f" to {config.output_dir} in")
     return stream.getvalue()
 
 

@@ -64,6 +64,7 @@ def searched(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = write_site(root / "site", POSTS, base_url=SUB_PATH, dates_from_git="false")
     done = run(site, "build", "--output", str(root / "out"))
     assert done.returncode == 0, done.stderr
+    assert ", a search index of 2 posts to " in done.stdout  # the build says what it indexed
     return root / "out"
 
 
@@ -122,6 +123,7 @@ def test_search_false_makes_no_index_no_page_and_no_link(make_site: MakeSite) ->
     output = site.parent / "out"
     done = run(site, "build", "--output", str(output))
     assert done.returncode == 0, done.stderr
+    assert "search index" not in done.stdout
     assert not (output / "pagefind").exists()
     assert not (output / "search").exists()
     for page in output.rglob("*.html"):
@@ -242,6 +244,7 @@ def test_a_site_without_posts_builds_with_no_index(make_site: MakeSite) -> None:
     output = site.parent / "out"
     done = run(site, "build", "--output", str(output))
     assert done.returncode == 0, done.stderr
+    assert "search index" not in done.stdout
     assert not (output / "pagefind").exists()  # Pagefind makes no index of nothing
     assert 'id="search-fallback"' in (output / "search" / "index.html").read_text("utf-8")
     assert run(site, "build", "--output", str(output)).returncode == 0  # and again, cached
@@ -253,4 +256,5 @@ def test_posts_without_a_word_build_with_no_index(make_site: MakeSite) -> None:
     output = site.parent / "out"
     done = run(site, "build", "--output", str(output))
     assert done.returncode == 0, done.stderr
+    assert "search index" not in done.stdout
     assert not (output / "pagefind").exists()
