@@ -28,7 +28,8 @@ from tests.support.sitechecks import tree_digest
 POSTS = {
     "content/alpha.md": "---\ntitle: Alpha\ndate: 2024-05-01T10:00:00Z\n---\n"
     "Zebracorn sightings near the data centre #Wildlife #Ops\n",
-    "content/beta.md": "---\ndate: 2024-05-02T10:00:00Z\n---\nQueues hide lag #Ops\n",
+    "content/beta.md": "---\ndate: 2024-05-02T10:00:00Z\ntags: [Kubernetes]\n---\n"
+    "Queues hide lag #Ops\n",
     "content/hidden.md": "---\ndate: 2024-05-03T10:00:00Z\ndraft: true\n---\n"
     "Unpublishedsecretword in a draft #Ops\n",
 }
@@ -81,6 +82,11 @@ def test_only_published_post_pages_are_indexed(searched: Path) -> None:
     assert sorted(alpha["filters"]["tag"]) == ["#Ops", "#Wildlife"]
     assert "Zebracorn sightings" in alpha["content"]
     assert "Skip to content" not in alpha["content"]  # only the post's own article
+    # a tag from front matter is a word search finds; one written in the text is not repeated
+    beta = pages["/posts/beta/"]
+    assert sorted(beta["filters"]["tag"]) == ["#Kubernetes", "#Ops"]
+    assert beta["content"].count("#Kubernetes") == 1 and beta["content"].count("#Ops") == 1
+    assert alpha["content"].count("#Wildlife") == 1
     entry = json.loads((searched / "pagefind" / "pagefind-entry.json").read_bytes())
     assert entry["languages"]["en"]["page_count"] == 2
 
