@@ -62,21 +62,22 @@ def _parse_export(text: str) -> datetime | None:
 
 
 # Readable dates for pages, in English whatever the machine's locale (strftime's %B is not).
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def readable_date(moment: datetime) -> str:
-    """`1 June 2024`: the day a page shows for a post (in the zone `moment` is in)."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+def readable_date(moment: date) -> str:
+    """`1 June 2024`: the day a page shows for a post (in the zone `moment` is in), or any
+    calendar day."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def month_label(year: int, month: int) -> str:
-    """`June 2024`: a month's heading in the archive."""
-    return f"{_MONTHS[month - 1]} {year}"
+    """`June 2024`: a month's heading in the archive, a monthly digest's name."""
+    return f"{MONTHS[month - 1]} {year}"
 
 
 def readable_time(moment: datetime) -> str:

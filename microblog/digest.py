@@ -13,23 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from microblog.config import SiteConfig
+from microblog.dates import month_label, readable_date
 from microblog.model import Post
 from microblog.taxonomy import TagIndex
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +43,6 @@ class Digest:
         return f"{count} {'post' if count == 1 else 'posts'}, {self.period.label}"
 
 
-def day_label(day: date) -> str:
-    """`3 June 2024`: English whatever the locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def period_of(moment: datetime, kind: str, tz: tzinfo) -> Period:
     """The period of `kind` that holds `moment`, by its date in the time zone `tz`."""
     return period_on(moment.astimezone(tz).date(), kind, tz)
@@ -70,16 +51,16 @@ def period_of(moment: datetime, kind: str, tz: tzinfo) -> Period:
 def period_on(day: date, kind: str, tz: tzinfo) -> Period:
     """The period of `kind` that holds the calendar day `day`."""
     if kind == "daily":
-        return _period(kind, day.isoformat(), day_label(day), day, day + timedelta(days=1), tz)
+        return _period(kind, day.isoformat(), readable_date(day), day, day + timedelta(days=1), tz)
     if kind == "weekly":
         year, week, weekday = day.isocalendar()
         monday = day - timedelta(days=weekday - 1)
-        label = f"week of {day_label(monday)}"
+        label = f"week of {readable_date(monday)}"
         return _period(kind, f"{year}-W{week:02d}", label, monday, monday + timedelta(7), tz)
     if kind == "monthly":
         first = day.replace(day=1)
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        label = f"{MONTHS[first.month - 1]} {first.year}"
+        label = month_label(first.year, first.month)
         return _period(kind, f"{first.year}-{first.month:02d}", label, first, following, tz)
     raise ValueError(f"unknown digest period {kind!r}")
 

@@ -15,7 +15,8 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from microblog.config import SiteConfig
-from microblog.digest import Digest, DigestSet, day_label, item_date
+from microblog.dates import readable_date
+from microblog.digest import Digest, DigestSet, item_date
 from microblog.feeds import FeedFiles, empty_feed, item_html
 from microblog.model import Post
 from microblog.urls import FeedKind, Urls
@@ -97,7 +98,7 @@ def digest_html(config: SiteConfig, urls: Urls, posts: Sequence[Post]) -> str:
             parts.append(f'<h2><a href="{permalink}">{html.escape(post.title)}</a></h2>')
         if post.date is not None:
             local = post.date.astimezone(config.tz)
-            shown = f"{day_label(local.date())}, {local:%H:%M}"
+            shown = f"{readable_date(local)}, {local:%H:%M}"
             parts.append(f'<p><a href="{permalink}">{shown}</a></p>')
         if config.feed.full_content:
             parts.append(item_html(config, urls, post))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from microblog.digest import MONTHS
+from microblog.dates import MONTHS
 from microblog.model import Post
 
 

@@ -14,7 +14,6 @@ from markupsafe import Markup
 from microblog.charts import column_chart, row_chart
 from microblog.config import SiteConfig
 from microblog.dates import full_date, month_label, readable_date, readable_time
-from microblog.digest import day_label
 from microblog.model import NETWORK_NAMES, Post
 from microblog.onthisday import month_day_label
 from microblog.pagecache import TAG_POSTS, LookedUp
@@ -129,7 +128,6 @@ def make_environment(config: SiteConfig, urls: Urls, posts: Sequence[Post] = ())
         on_this_day_script=Urls.ON_THIS_DAY_SCRIPT,
         month_day_label=month_day_label,
         month_label=month_label,
-        day_label=day_label,
         column_chart=column_chart,
         row_chart=row_chart,
         posts_by_id=env.looked_up,  # a reply's parent, when it is ours

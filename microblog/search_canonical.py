@@ -8,6 +8,8 @@ is stable. Here the filter entries are sorted and the three files renamed by a d
 their new bytes (the browser only fetches a file by the name the one before it gives).
 
 A filter file is gzip'd `pagefind_dcd` + CBOR: [filter name, [[value, [page, ...]], ...]].
+Its CBOR is walked here by hand (item lengths only), not decoded and re-encoded with a CBOR
+library: the entries keep Pagefind's own bytes, only their order changes.
 A bundle not of that shape is left as Pagefind wrote it: search still works, only two builds
 then differ in those three files (tests/sitebuild/test_search.py says so).
 """

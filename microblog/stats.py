@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
-from microblog.digest import MONTHS
+from microblog.dates import MONTHS, month_label
 from microblog.model import Post
 from microblog.taxonomy import TagIndex
 
@@ -113,7 +113,7 @@ def month_bars(counts: Counter[tuple[int, int]]) -> tuple[Bar, ...]:
         tick = str(year) if named else ""
         if short:
             tick = f"{MONTHS[month - 1][:3]} {year}" if named else MONTHS[month - 1][:3]
-        bars.append(Bar(f"{MONTHS[month - 1]} {year}", counts[(year, month)], tick))
+        bars.append(Bar(month_label(year, month), counts[(year, month)], tick))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(bars)
 

@@ -43,7 +43,9 @@ META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
 # cannot add one: their HTML is sanitized and never has a script element.
 SITE_SCRIPTS = frozenset({Urls.ON_THIS_DAY_SCRIPT, Urls.SEARCH_SCRIPT})
 SITE_MARKUP = re.compile(
-    rb'<script src="/[^"<>]*(?:on-this-day|search/search)\.js" defer></script>'
+    rb'<script src="/[^"<>]*(?:'
+    + "|".join(re.escape(script) for script in sorted(SITE_SCRIPTS)).encode()
+    + rb')" defer></script>'
     rb'|<svg class="chart chart-(?:columns|rows)" viewBox="[0-9 ]+" role="img"'
     rb' aria-labelledby="[a-z]+-title [a-z]+-desc">'
 )

@@ -177,12 +177,7 @@
     const filters = await pagefind.filters();
     const tags = Object.entries((filters && filters.tag) || {});
     tags.sort((a, b) => a[0].localeCompare(b[0]));
-    for (const [name, count] of tags) {
-      const option = document.createElement("option");
-      option.value = name;
-      option.textContent = `${name} (${count})`;
-      tagSelect.append(option);
-    }
+    for (const [name, count] of tags) tagSelect.append(new Option(`${name} (${count})`, name));
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     tagSelect.value = params.get("tag") || "";
